@@ -1,0 +1,102 @@
+"""Forward and backward propagation, per layer and for the whole network, in the course's terms.
+
+Layer l forward:  Z = W·A_prev + b,  A = g(Z);  the cache keeps (A_prev, W, b, Z, A).
+Layer l backward: dZ = dA * g'(Z),  dW = (1/m) dZ·A_prevᵀ,  db = (1/m) Σ dZ,  dA_prev = Wᵀ·dZ.
+
+The whole backward starts at the output, where a sigmoid meets the cross-entropy cost: there
+dZ[L] = A[L] − Y is what flows on (finite even when A[L] is exactly 0 or 1); dA[L] itself is
+available from `output_dA` for display. Training never computes dA[0], which nothing uses.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+
+
+class LayerCache(NamedTuple):
+    """What layer l's forward step hands to its backward step (the course's ((A_prev, W, b), Z), plus A)."""
+    A_prev: np.ndarray  # A[l-1], (n[l-1], m); A[0] is X
+    W: np.ndarray       # W[l], (n[l], n[l-1])
+    b: np.ndarray       # b[l], (n[l], 1)
+    Z: np.ndarray       # Z[l], (n[l], m)
+    A: np.ndarray       # A[l] = g[l](Z[l]), (n[l], m)
+
+
+class LayerGrads(NamedTuple):
+    """Layer l's gradients: dA_prev = dA[l-1] (None where not computed), dZ[l], dW[l], db[l]."""
+    dA_prev: np.ndarray | None
+    dZ: np.ndarray
+    dW: np.ndarray
+    db: np.ndarray
+
+
+def linear_forward(A_prev, W, b):
+    """Z = W·A_prev + b (b broadcast across the m columns)."""
+    return np.dot(W, A_prev) + b
+
+
+def layer_forward(A_prev, W, b, activation: str):
+    """One layer: returns A and its LayerCache."""
+    Z = linear_forward(A_prev, W, b)
+    A = ACTIVATIONS[activation].g(Z)
+    return A, LayerCache(A_prev, W, b, Z, A)
+
+
+def forward(X, parameters: dict, activations) -> tuple[np.ndarray, list[LayerCache]]:
+    """The whole forward pass: A[L] and the caches, layer 1 first."""
+    caches = []
+    A = X
+    for l, activation in enumerate(activations, start=1):
+        A, cache = layer_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], activation)
+        caches.append(cache)
+    return A, caches
+
+
+def linear_backward(dZ, cache: LayerCache, need_dA_prev=True, l2=0.0):
+    """dW = (1/m) dZ·A_prevᵀ (+ (λ/m) W with L2), db = (1/m) Σ dZ, dA_prev = Wᵀ·dZ."""
+    A_prev, W = cache.A_prev, cache.W
+    m = A_prev.shape[1]
+    dW = 1. / m * np.dot(dZ, A_prev.T)
+    if l2:
+        dW += (l2 / m) * W
+    db = 1. / m * np.sum(dZ, axis=1, keepdims=True)
+    dA_prev = np.dot(W.T, dZ) if need_dA_prev else None
+    return dA_prev, dW, db
+
+
+def layer_backward(dA, cache: LayerCache, activation: str, need_dA_prev=True, l2=0.0) -> LayerGrads:
+    """One layer backward from dA[l]: dZ = dA * g'(Z), then the linear part."""
+    dZ = ACTIVATIONS[activation].backward(dA, cache.Z, cache.A)
+    dA_prev, dW, db = linear_backward(dZ, cache, need_dA_prev, l2)
+    return LayerGrads(dA_prev, dZ, dW, db)
+
+
+def output_dA(AL, Y):
+    """dA[L] = −(Y/A[L] − (1−Y)/(1−A[L])), the cost's derivative; for display only.
+
+    Where A[L] is exactly 0 or 1 the true value is ±inf (or nan for a correct saturated output);
+    those entries are shown as they are. Training uses dZ[L] = A[L] − Y instead.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+
+
+def backward(AL, Y, caches, activations, l2=0.0, need_dA0=False) -> list[LayerGrads]:
+    """The whole backward pass; returns LayerGrads for layers 1..L (index l-1).
+
+    The output layer is a sigmoid meeting cross-entropy, so dZ[L] = A[L] − Y directly.
+    grads[0].dA_prev (dA[0]) is None unless need_dA0 is set: training has no use for it.
+    """
+    L = len(caches)
+    grads: list[LayerGrads | None] = [None] * L
+    dZ = AL - Y
+    dA_prev, dW, db = linear_backward(dZ, caches[L - 1], need_dA_prev=L > 1 or need_dA0, l2=l2)
+    grads[L - 1] = LayerGrads(dA_prev, dZ, dW, db)
+    for l in range(L - 1, 0, -1):
+        grads[l - 1] = layer_backward(dA_prev, caches[l - 1], activations[l - 1],
+                                      need_dA_prev=l > 1 or need_dA0, l2=l2)
+        dA_prev = grads[l - 1].dA_prev
+    return grads
