@@ -18,7 +18,8 @@ import numpy as np
 
 from .atomic import atomic_path
 from .errors import ConfigError, ModelFileError
-from .network import Network, validate_architecture
+from .data_files import MAX_DATA_BYTES
+from .network import Network, parameter_count, validate_architecture
 
 FORMAT = "deepstep-model"
 VERSION = 1
@@ -80,6 +81,9 @@ def read_model(f: h5py.File, name: str) -> Network:
         layer_sizes, activations = validate_architecture(sizes.tolist(), activations)
     except ConfigError as e:
         raise ModelFileError(f"{name}: {e}") from None
+    if parameter_count(layer_sizes) * 8 > MAX_DATA_BYTES:  # before reading a single array
+        raise ModelFileError(f"{name} declares {parameter_count(layer_sizes):,} parameters, "
+                             f"more than fit in the memory DeepStep may use")
     group = f.get("parameters")
     if not isinstance(group, h5py.Group):
         raise ModelFileError(f"{name} has no 'parameters' group")

@@ -1,0 +1,167 @@
+"""`python main.py train` end to end: the course's whole-run check values, files, and bad input."""
+import json
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+
+from tests.paths import CAT_MISSING, CAT_TEST, CAT_TRAIN, ROOT
+
+needs_cat = pytest.mark.skipif(not CAT_TRAIN.exists(), reason=CAT_MISSING)
+
+
+def main_py(*args, timeout=300):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def costs_of(tmp_path, *args):
+    out = tmp_path / "run.json"
+    result = main_py("train", *args, "--json", out, "--quiet")
+    assert result.returncode == 0, result.stderr
+    return dict((i, c) for i, c in json.loads(out.read_text())["costs"]), result
+
+
+def test_week3_planar_model_on_the_flower_data(tmp_path):
+    costs, result = costs_of(tmp_path, "--dataset", "flower", "--layers", "4,1", "--activations",
+                             "tanh,sigmoid", "--init", "small", "--seed", "2", "--learning-rate", "1.2",
+                             "--iterations", "1001")
+    assert round(costs[0], 6) == 0.693048
+    assert round(costs[1000], 6) == 0.288083
+    assert "Cost after iteration 1000: 0.288083" in result.stdout
+
+
+def test_defaults_are_the_week3_notebook(tmp_path):
+    costs, _ = costs_of(tmp_path, "--iterations", "1")
+    assert round(costs[0], 6) == 0.693048
+
+
+@needs_cat
+def test_week2_logistic_regression_on_the_cat_data(tmp_path):
+    costs, _ = costs_of(tmp_path, "--dataset", CAT_TRAIN, "--test-dataset", CAT_TEST, "--layers", "1",
+                        "--activations", "sigmoid", "--init", "zeros", "--learning-rate", "0.005",
+                        "--iterations", "101")
+    assert round(costs[0], 6) == 0.693147 and round(costs[100], 6) == 0.584508
+
+
+@needs_cat
+def test_week4_two_layer_model_on_the_cat_data(tmp_path):
+    costs, _ = costs_of(tmp_path, "--dataset", CAT_TRAIN, "--layers", "7,1", "--activations",
+                        "relu,sigmoid", "--init", "small", "--seed", "1", "--learning-rate", "0.0075",
+                        "--iterations", "101")
+    assert costs[0] == pytest.approx(0.693049735659989, abs=1e-9)
+    assert costs[100] == pytest.approx(0.6464320953428849, abs=1e-9)
+
+
+@needs_cat
+def test_week4_L_layer_model_on_the_cat_data_saved_and_loaded(tmp_path):
+    model = tmp_path / "cat.h5"
+    out = tmp_path / "run.json"
+    result = main_py("train", "--dataset", CAT_TRAIN, "--test-dataset", CAT_TEST, "--layers", "20,7,5,1",
+                     "--activations", "relu,relu,relu,sigmoid", "--init", "xavier", "--seed", "1",
+                     "--learning-rate", "0.0075", "--iterations", "101", "--json", out, "--save", model)
+    assert result.returncode == 0, result.stderr
+    run = json.loads(out.read_text())
+    costs = dict(run["costs"])
+    assert round(costs[0], 6) == 0.771749 and round(costs[100], 6) == 0.672053
+    assert run["iterations"] == 101 and run["stopped"] == "completed"
+    assert 0 <= run["train_accuracy"] <= 1 and 0 <= run["test_accuracy"] <= 1 and run["seconds"] > 0
+    with h5py.File(model, "r") as f:  # as a notebook would read it
+        assert list(f.attrs["layer_sizes"]) == [12288, 20, 7, 5, 1]
+        assert f["parameters/W1"].shape == (20, 12288)
+    # Loading the saved model goes on from where the run ended: its first cost is the cost of the
+    # parameters after 101 updates, the same number an unbroken run records at iteration 101.
+    more, _ = costs_of(tmp_path, "--dataset", CAT_TRAIN, "--load", model, "--learning-rate", "0.0075",
+                       "--iterations", "1")
+    assert more[0] == pytest.approx(0.6724949507030571, abs=1e-9)
+
+
+def test_save_with_zero_iterations_writes_the_initial_parameters(tmp_path):
+    model = tmp_path / "init.h5"
+    result = main_py("train", "--layers", "4,1", "--iterations", "0", "--save", model, "--quiet")
+    assert result.returncode == 0, result.stderr
+    with h5py.File(model, "r") as f:
+        np.testing.assert_allclose(f["parameters/W1"][0], [-0.00416758, -0.00056267], atol=1e-8)
+
+
+def test_json_contract_on_a_generated_data_set_with_a_test_split(tmp_path):
+    out = tmp_path / "r.json"
+    result = main_py("train", "--dataset", "moons", "--samples", "300", "--noise", "0.1", "--data-seed", "3",
+                     "--test-fraction", "0.25", "--layers", "8,1", "--activations", "relu,sigmoid",
+                     "--init", "he", "--learning-rate", "0.5", "--iterations", "300", "--record-every", "50",
+                     "--batch-size", "64", "--json", out)
+    assert result.returncode == 0, result.stderr
+    run = json.loads(out.read_text())
+    assert set(run) == {"costs", "train_accuracy", "test_accuracy", "iterations", "seconds", "stopped"}
+    assert [i for i, _ in run["costs"]] == [0, 50, 100, 150, 200, 250]
+    assert run["test_accuracy"] is not None and run["train_accuracy"] > 0.8
+
+
+def test_csv_data(tmp_path):
+    rng = np.random.RandomState(0)
+    rows = ["x1,x2,label"] + [f"{x:.4f},{y:.4f},{int(x > 0)}" for x, y in rng.randn(40, 2)]
+    path = tmp_path / "points.csv"
+    path.write_text("\n".join(rows) + "\n")
+    costs, result = costs_of(tmp_path, "--dataset", path, "--iterations", "200")
+    assert costs[100] < costs[0]
+
+
+def test_a_diverging_run_says_why_and_keeps_finite_numbers(tmp_path):
+    costs, result = costs_of(tmp_path, "--layers", "16,16,1", "--activations", "relu,relu,sigmoid",
+                             "--init", "he", "--learning-rate", "1e6", "--iterations", "500", "--record-every", "1")
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert "probably too high" in run["stopped"] or run["stopped"] == "completed"
+    assert all(np.isfinite(c) for c in costs.values())
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--dataset", "nosuch"], "unknown data set"),
+    (["--layers", "4,0,1"], "0 units"),
+    (["--layers", "4,x"], "comma-separated whole numbers"),
+    (["--layers", "4,2"], "output layer must have 1 unit"),
+    (["--activations", "tanh,softmax"], "unknown activation"),
+    (["--activations", "tanh"], "2 activations"),
+    (["--learning-rate", "-0.1"], "learning rate"),
+    (["--learning-rate", "nan"], "learning rate"),
+    (["--iterations", "-5"], "iterations"),
+    (["--batch-size", "401"], "larger than the 400"),
+    (["--test-fraction", "1.0"], "fraction"),
+    (["--init", "huge"], "invalid choice"),
+    (["--load", "/nonexistent/model.h5"], "no such file"),
+    (["--json", "/nonexistent/dir/out.json"], "does not exist"),
+    (["--record-every", "0"], "record every"),
+    (["--bogus"], "unrecognized arguments"),
+])
+def test_bad_input_exits_2_with_one_line(args, words):
+    result = main_py("train", *args, "--iterations" if "--iterations" not in args else "--quiet",
+                     *(["1"] if "--iterations" not in args else []))
+    assert result.returncode == 2, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert words in lines[0] and "Traceback" not in result.stderr
+
+
+def test_bad_files_exit_2(tmp_path):
+    junk = tmp_path / "junk.h5"
+    junk.write_bytes(b"\x89HDF\r\n\x1a\n" + b"\0" * 100)
+    for args in (["--dataset", junk], ["--load", junk], ["--dataset", "flower", "--test-dataset", junk]):
+        result = main_py("train", *args, "--iterations", "1")
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@needs_cat
+def test_a_model_for_other_data_is_refused(tmp_path):
+    model = tmp_path / "flower.h5"
+    assert main_py("train", "--iterations", "0", "--save", model).returncode == 0
+    result = main_py("train", "--dataset", CAT_TRAIN, "--load", model, "--iterations", "1")
+    assert result.returncode == 2 and "2 inputs, but the data has n[0] = 12288" in result.stderr
+
+
+def test_help_explains_both_modes():
+    result = main_py("--help")
+    assert result.returncode == 0
+    assert "train" in result.stdout and "no arguments it opens the app" in result.stdout
+    result = main_py("train", "--help")
+    assert result.returncode == 0 and "--learning-rate" in result.stdout and "week 4" in result.stdout
