@@ -103,6 +103,15 @@ class SessionController(QObject):
         self._push(text, self._state()._replace(network=network))
         return True
 
+    def set_network(self, network: Network, text: str = "Replace the network") -> bool:
+        """A whole network (e.g. imported from a model file) for the current data."""
+        if network.layer_sizes[0] != self.data.n_x:
+            self.error.emit("Cannot use this network", f"it takes {network.layer_sizes[0]:,} inputs, "
+                                                        f"the data has n[0] = {self.data.n_x:,}")
+            return False
+        self._push(text, self._state()._replace(network=network))
+        return True
+
     # --- data edits (undoable) --------------------------------------------------------------------
     def set_data_settings(self, settings: DataSettings, text: str = "Change data set") -> bool:
         """Make the data from settings (a generator or a file); on error the data stays as it was."""

@@ -1,6 +1,8 @@
 """Colours, fonts and palettes shared by every panel (light and dark)."""
 from __future__ import annotations
 
+import pathlib
+
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -12,6 +14,7 @@ POSITIVE = "#f59322"
 NEGATIVE = "#0877bd"
 ACCENT = "#2a7de1"
 BASE_POINT_SIZE = 11          # readable from the back of a room at 1920×1080
+STYLE_SHEET = pathlib.Path(__file__).resolve().parents[1] / "resources" / "style.qss"
 
 
 def class_color(label: int) -> QColor:
@@ -25,6 +28,7 @@ def apply_theme(app: QApplication, dark: bool = False) -> None:
     font.setPointSize(BASE_POINT_SIZE)
     app.setFont(font)
     app.setPalette(dark_palette() if dark else light_palette())
+    app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
 
 
 def is_dark(palette: QPalette) -> bool:

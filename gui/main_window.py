@@ -1,0 +1,331 @@
+"""The main window: assembles the panels, menus, toolbar and status bar. No drawing or maths here."""
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QLabel,
+                               QMainWindow, QMessageBox, QScrollArea, QStyle)
+
+from core.errors import DeepStepError
+from core.model_file import load_model, save_model
+from core.network import INIT_SCHEMES
+from core.session import InitSettings
+from . import theme
+from .controller import SessionController
+from .data_panel import DataPanel, open_data_file
+from .layer_panel import LayerPanel
+from .network_canvas import SHAPE_KINDS, NetworkCanvas
+
+SHAPE_LABELS = {"W": "W[l] shapes", "b": "b[l] shapes", "Z": "Z[l] shapes", "A": "A[l] shapes",
+                "params": "Parameter counts"}
+INIT_LABELS = {"zeros": "Zeros (every unit the same)", "small": "Small random (× 0.01)",
+               "xavier": "Xavier (÷ √n[l−1])", "he": "He (× √(2 / n[l−1]))"}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, controller: SessionController | None = None, restore_settings: bool = True):
+        super().__init__()
+        self.controller = controller or SessionController(parent=self)
+        self.setWindowTitle("DeepStep")
+        self.setObjectName("mainWindow")
+        self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks)
+
+        self.canvas = NetworkCanvas(self.controller)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.canvas)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        self.setCentralWidget(scroll)
+
+        self.data_panel = DataPanel(self.controller)
+        self.layer_panel = LayerPanel(self.controller)
+        self.data_dock = self._dock("Data", "dataDock", self.data_panel, Qt.LeftDockWidgetArea)
+        self.layer_dock = self._dock("Layer", "layerDock", self.layer_panel, Qt.RightDockWidgetArea)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._default_state = self.saveState()
+
+        self.controller.error.connect(self.show_error)
+        self.controller.network_changed.connect(self._update_status)
+        self.controller.data_changed.connect(self._update_status)
+        self.controller.selection_changed.connect(self._update_actions)
+        self.controller.network_changed.connect(self._update_actions)
+        self._update_status()
+        self._update_actions()
+        self._size_to_screen()
+        self._persist = restore_settings  # a screenshot or a test leaves the user's settings alone
+        if restore_settings:
+            self._restore_settings()
+
+    # --- building ---------------------------------------------------------------------------------
+    def _dock(self, title, name, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                         | QDockWidget.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text, slot=None, shortcut=None, tip=None, icon=None, checkable=False) -> QAction:
+        action = QAction(text, self)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if shortcut is not None:
+            action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.setCheckable(checkable)
+        if slot is not None:
+            (action.toggled if checkable else action.triggered).connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        c = self.controller
+        self.open_data_action = self._action("&Open Data Set…", lambda: open_data_file(self, c),
+                                             QKeySequence.Open, "Open a course HDF5 file or a CSV of x1, x2, label",
+                                             QStyle.SP_DialogOpenButton)
+        self.export_model_action = self._action("&Export Model…", self.export_model, "Ctrl+E",
+                                                "Save the network as an HDF5 model file (readable with h5py)",
+                                                QStyle.SP_DialogSaveButton)
+        self.import_model_action = self._action("&Import Model…", self.import_model, "Ctrl+I",
+                                                "Load a network's architecture and parameters from a model file")
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit, "Quit DeepStep")
+        self.undo_action = c.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence.Undo])
+        self.undo_action.setIcon(self.style().standardIcon(QStyle.SP_ArrowBack))
+        self.undo_action.setToolTip("Undo the last change to the network or the data (Ctrl+Z)")
+        self.redo_action = c.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setIcon(self.style().standardIcon(QStyle.SP_ArrowForward))
+        self.redo_action.setToolTip("Redo what was undone (Ctrl+Shift+Z)")
+        self.add_layer_action = self._action("&Add Hidden Layer", self.add_layer, "Ctrl+Shift+A",
+                                             "Add a hidden layer of 4 ReLU units (after the selected layer, "
+                                             "or before the output)")
+        self.remove_layer_action = self._action("&Remove Selected Layer", self.remove_selected_layer,
+                                                QKeySequence.Delete, "Remove the selected hidden layer")
+        self.reset_action = self._action("&Reset Weights", c.reset_parameters, "R",
+                                         "Back to the initial weights: the init scheme and seed give the "
+                                         "same start every time", QStyle.SP_BrowserReload)
+        self.seed_action = self._action("Initialisation &Seed…", self.choose_seed, None,
+                                        "The seed of the random initial weights")
+        self.init_group = QActionGroup(self)
+        self.init_actions = {}
+        for scheme in INIT_SCHEMES:
+            action = self._action(INIT_LABELS[scheme], checkable=True,
+                                  tip=f"Initialise the weights with the '{scheme}' scheme and reset them")
+            action.setData(scheme)
+            self.init_group.addAction(action)
+            self.init_actions[scheme] = action
+        self.init_actions[c.session.init.scheme].setChecked(True)
+        self.init_group.triggered.connect(lambda a: self.set_init(scheme=a.data()))
+        self.shape_actions = {}
+        for kind in SHAPE_KINDS:
+            action = self._action(f"Show {SHAPE_LABELS[kind]}", checkable=True,
+                                  tip=f"Show or hide the {SHAPE_LABELS[kind]} under each layer")
+            action.setChecked(True)
+            action.toggled.connect(self._shape_kinds_changed)
+            self.shape_actions[kind] = action
+        self.dark_action = self._action("&Dark Theme", self.set_dark, "Ctrl+Shift+D",
+                                        "Switch between the light and the dark palette", checkable=True)
+        self.reset_layout_action = self._action("Reset &Layout", self.reset_layout, None,
+                                                "Put every panel back where it started")
+        self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.HelpContents,
+                                             "Every shortcut on one sheet")
+        self.shapes_help_action = self._action("&Shape Rules", self.show_shape_rules, None,
+                                               "How the shapes of W, b, Z and A follow from n[l] and m")
+        self.about_action = self._action("&About DeepStep", self.show_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addActions([self.open_data_action])
+        file.addSeparator()
+        file.addActions([self.import_model_action, self.export_model_action])
+        file.addSeparator()
+        file.addAction(self.quit_action)
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.undo_action, self.redo_action])
+        view = bar.addMenu("&View")
+        view.addActions(list(self.shape_actions.values()))
+        view.addSeparator()
+        view.addActions([self.data_dock.toggleViewAction(), self.layer_dock.toggleViewAction()])
+        view.addSeparator()
+        view.addActions([self.dark_action, self.reset_layout_action])
+        network = bar.addMenu("&Network")
+        network.addActions([self.add_layer_action, self.remove_layer_action])
+        network.addSeparator()
+        init = network.addMenu("&Initialisation")
+        init.addActions(list(self.init_actions.values()))
+        init.addSeparator()
+        init.addAction(self.seed_action)
+        train = bar.addMenu("&Train")
+        train.addAction(self.reset_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.shortcuts_action, self.shapes_help_action])
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setIconSize(QSize(24, 24))
+        bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        bar.addActions([self.open_data_action, self.export_model_action])
+        bar.addSeparator()
+        bar.addActions([self.undo_action, self.redo_action])
+        bar.addSeparator()
+        bar.addActions([self.add_layer_action, self.remove_layer_action])
+        bar.addSeparator()
+        bar.addAction(self.reset_action)
+
+    def _build_status_bar(self) -> None:
+        self.status_m = QLabel()
+        self.status_n0 = QLabel()
+        self.status_params = QLabel()
+        self.status_iteration = QLabel()
+        for label, tip in ((self.status_m, "m: the number of training examples (and test examples)"),
+                           (self.status_n0, "n[0]: the number of input features"),
+                           (self.status_params, "The number of learned parameters, Σ n[l]·n[l−1] + n[l]"),
+                           (self.status_iteration, "Training iterations so far")):
+            label.setToolTip(tip)
+            label.setAccessibleName(tip)
+            self.statusBar().addPermanentWidget(label)
+
+    # --- state shown ----------------------------------------------------------------------------
+    def _update_status(self) -> None:
+        data, net = self.controller.data, self.controller.network
+        test = f" · test {data.m_test}" if data.m_test else ""
+        self.status_m.setText(f"m = {data.m}{test}")
+        self.status_n0.setText(f"n[0] = {data.n_x:,}")
+        self.status_params.setText(f"{net.parameter_count:,} parameters")
+        self.status_iteration.setText("iteration 0")
+
+    def _update_actions(self, *_) -> None:
+        net, l = self.controller.network, self.controller.selected_layer
+        self.remove_layer_action.setEnabled(1 <= l < net.L)
+        self.remove_layer_action.setText(f"&Remove Hidden Layer {l}" if 1 <= l < net.L
+                                         else "&Remove Selected Layer")
+
+    def _shape_kinds_changed(self, *_) -> None:
+        self.canvas.set_shape_kinds([k for k, a in self.shape_actions.items() if a.isChecked()])
+
+    # --- commands -------------------------------------------------------------------------------
+    def add_layer(self) -> None:
+        net, l = self.controller.network, self.controller.selected_layer
+        position = l + 1 if 1 <= l < net.L else net.L
+        self.controller.insert_layer(position)
+
+    def remove_selected_layer(self) -> None:
+        l = self.controller.selected_layer
+        if 1 <= l < self.controller.network.L:
+            self.controller.remove_layer(l)
+
+    def set_init(self, scheme=None, seed=None) -> None:
+        session = self.controller.session
+        old = session.init
+        session.init = InitSettings(scheme or old.scheme, old.seed if seed is None else seed, old.scale)
+        self.controller.reset_parameters()
+        self.statusBar().showMessage(f"Weights initialised: {session.init.scheme}, seed {session.init.seed}", 4000)
+
+    def choose_seed(self) -> None:
+        seed, ok = QInputDialog.getInt(self, "Initialisation seed", "Seed of the initial weights:",
+                                       self.controller.session.init.seed, 0, 2 ** 31 - 1)
+        if ok:
+            self.set_init(seed=seed)
+
+    def export_model(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export model", "model.h5", "HDF5 model (*.h5 *.hdf5)")
+        if not path:
+            return
+        try:
+            save_model(path, self.controller.network)
+        except DeepStepError as e:
+            self.show_error("Cannot export the model", str(e))
+            return
+        self.statusBar().showMessage(f"Model saved to {path}", 5000)
+
+    def import_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import model", "", "HDF5 model (*.h5 *.hdf5);;All files (*)")
+        if path:
+            self.load_model_path(path)
+
+    def load_model_path(self, path) -> bool:
+        try:
+            network = load_model(path, n_x=self.controller.data.n_x)
+        except DeepStepError as e:
+            self.show_error("Cannot import the model", str(e))
+            return False
+        self.controller.set_network(network, "Import model")
+        return True
+
+    def show_error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    def set_dark(self, dark: bool) -> None:
+        theme.apply_theme(QApplication.instance(), dark)
+        self.canvas.refresh()
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        for dock in (self.data_dock, self.layer_dock):
+            dock.show()
+
+    def show_shortcuts(self) -> None:
+        rows = [(a.text().replace("&", ""), a.shortcut().toString(QKeySequence.NativeText))
+                for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]
+        table = "".join(f"<tr><td>{name}</td><td><b>{keys}</b></td></tr>" for name, keys in sorted(rows))
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table cellspacing='8'>{table}</table>")
+
+    def show_shape_rules(self) -> None:
+        QMessageBox.information(self, "Shape rules", (
+            "<p>For layer l with n[l] units, m examples:</p><ul>"
+            "<li><b>W</b><sup>[l]</sup>: (n[l], n[l−1]), one row per unit, one column per input</li>"
+            "<li><b>b</b><sup>[l]</sup>: (n[l], 1), broadcast across the m columns</li>"
+            "<li><b>Z</b><sup>[l]</sup> = W<sup>[l]</sup>·A<sup>[l−1]</sup> + b<sup>[l]</sup>: (n[l], m)</li>"
+            "<li><b>A</b><sup>[l]</sup> = g<sup>[l]</sup>(Z<sup>[l]</sup>): (n[l], m)</li>"
+            "<li>dW, db, dZ, dA have the shapes of W, b, Z, A</li></ul>"))
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About DeepStep", (
+            "<h3>DeepStep</h3><p>See how a deep neural network learns: draw it layer by layer, "
+            "step through forward and backward propagation, watch it train.</p>"
+            "<p>Notation of deeplearning.ai's <i>Neural Networks and Deep Learning</i>.</p>"))
+
+    # --- window state ---------------------------------------------------------------------------
+    def _size_to_screen(self) -> None:
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is None or screen.width() < 1000:
+            self.resize(1600, 960)
+            return
+        width = max(min(1280, screen.width()), int(screen.width() * 0.85))
+        height = max(min(800, screen.height()), int(screen.height() * 0.88))
+        self.resize(min(width, screen.width()), min(height, screen.height()))
+
+    def _restore_settings(self) -> None:
+        s = QSettings()
+        geometry, state = s.value("window/geometry"), s.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.dark_action.setChecked(s.value("view/dark", False, type=bool))
+        for kind, action in self.shape_actions.items():
+            action.setChecked(s.value(f"view/shapes/{kind}", True, type=bool))
+
+    def save_settings(self) -> None:
+        s = QSettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("view/dark", self.dark_action.isChecked())
+        for kind, action in self.shape_actions.items():
+            s.setValue(f"view/shapes/{kind}", action.isChecked())
+
+    def closeEvent(self, event):
+        if self._persist:
+            self.save_settings()
+        super().closeEvent(event)

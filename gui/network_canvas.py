@@ -1,0 +1,373 @@
+"""The network canvas: layers as columns of neurons, edges coloured by the weights, live shapes.
+
+Layout, left to right: the input x1..xn, the hidden layers, the output ŷ. Above each hidden layer a
+LayerHeader edits it; "+" buttons between columns insert a layer there. Under each column the
+shapes of W[l], b[l], Z[l], A[l] and the parameter count, read from the engine's own arrays.
+A layer too tall to draw (the 12288 inputs of the cat images, or more than 64 units) is drawn
+collapsed: its first few neurons, "⋮ 12288", and its last neuron.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QToolTip, QWidget
+
+from core.network import MAX_HIDDEN_LAYERS
+from . import theme
+from .layer_header import ACTIVATION_LABELS, LayerHeader
+
+SHAPE_KINDS = ("W", "b", "Z", "A", "params")
+MAX_DRAWN = 64            # more units than this are always drawn collapsed
+COLUMN_MIN_WIDTH = 150
+HEADER_HEIGHT = 104
+SHAPE_LINE_HEIGHT = 24
+MARGIN = 16
+
+
+class NetworkCanvas(QWidget):
+    layer_clicked = Signal(int)   # 1..L, or 0 for the input / empty space
+
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.setObjectName("networkCanvas")
+        self.setAccessibleName("Network canvas")
+        self.setAccessibleDescription("The network's layers as columns of neurons; click a layer to select it")
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.shape_kinds = set(SHAPE_KINDS)
+        self._headers: list[LayerHeader] = []
+        self._insert_buttons: list[QToolButton] = []
+        self._shape_labels: list[dict[str, QLabel]] = []
+        self._io_labels = [QLabel(self), QLabel(self)]
+        for label in self._io_labels:
+            label.setAlignment(Qt.AlignCenter)
+            label.setWordWrap(True)
+        self._nodes: list[list[tuple[int | None, QPointF]]] = []
+        self._radius = 12.0
+        self._shape_key = None
+        controller.network_changed.connect(self.refresh)
+        controller.data_changed.connect(self.refresh)
+        controller.selection_changed.connect(lambda _: self.update())
+        self.layer_clicked.connect(controller.select_layer)
+        self.refresh()
+
+    # --- public ---------------------------------------------------------------------------------
+    def set_shape_kinds(self, kinds) -> None:
+        """Which shape annotations to show: any of W, b, Z, A, params."""
+        self.shape_kinds = set(kinds)
+        self._relayout()
+
+    def shape_texts(self) -> list[dict[str, str]]:
+        """The shape annotations as plain text, column by column (for tests and accessibility)."""
+        return [{k: label.property("plain") for k, label in col.items()} for col in self._shape_labels]
+
+    def drawn_units(self) -> list[list[int | None]]:
+        """The unit indices drawn in each column; None marks the "⋮" of a collapsed layer."""
+        return [[u for u, _ in col] for col in self._nodes]
+
+    # --- building -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        net = self.controller.network
+        L = net.L
+        self._sync_widgets(L)
+        for l, header in enumerate(self._headers, start=1):
+            header.set_layer(l, net.layer_sizes[l], net.activations[l - 1])
+        for i, button in enumerate(self._insert_buttons):
+            button.setEnabled(L - 1 < MAX_HIDDEN_LAYERS)
+            tip = (f"Add a hidden layer between {'the input' if i == 0 else f'layer {i}'} and "
+                   f"{'the output' if i == L - 1 else f'layer {i + 1}'}")
+            button.setToolTip(tip if L - 1 < MAX_HIDDEN_LAYERS else f"At most {MAX_HIDDEN_LAYERS} hidden layers")
+            button.setAccessibleName(tip)
+        data = self.controller.data
+        n0 = net.layer_sizes[0]
+        what = f"{n0:,} pixels" if data.image_shape else f"n[0] = {n0}"
+        self._io_labels[0].setText(f"<b>Input</b><br>{what}")
+        self._io_labels[0].setToolTip("The input layer x: one unit per feature of an example")
+        self._io_labels[1].setText(f"<b>Output ŷ</b><br>1 sigmoid unit")
+        self._io_labels[1].setToolTip("The output layer: one sigmoid unit, ŷ = P(y = 1 | x)")
+        key = (net.layer_sizes, net.activations, data.X.shape)
+        if key != self._shape_key:  # shapes depend on the architecture and m, not on the values
+            self._shape_key = key
+            self._update_shapes()
+        self._relayout()
+
+    def _sync_widgets(self, L: int) -> None:
+        """Keep one header per hidden layer, one "+" per gap and one shape block per column."""
+        while len(self._headers) < L - 1:
+            header = LayerHeader(len(self._headers) + 1, self)
+            header.units_requested.connect(self.controller.set_units)
+            header.activation_requested.connect(self.controller.set_activation)
+            header.remove_requested.connect(self.controller.remove_layer)
+            header.show()
+            self._headers.append(header)
+        while len(self._headers) > L - 1:
+            self._headers.pop().deleteLater()
+        while len(self._insert_buttons) < L:
+            button = QToolButton(self)
+            button.setText("+")
+            button.setObjectName("insertLayer")
+            i = len(self._insert_buttons)
+            button.clicked.connect(lambda _=False, l=i + 1: self.controller.insert_layer(l))
+            button.show()
+            self._insert_buttons.append(button)
+        while len(self._insert_buttons) > L:
+            self._insert_buttons.pop().deleteLater()
+        while len(self._shape_labels) < L + 1:
+            col = {}
+            for kind in SHAPE_KINDS:
+                label = QLabel(self)
+                label.setAlignment(Qt.AlignCenter)
+                label.setTextFormat(Qt.RichText)
+                col[kind] = label
+            self._shape_labels.append(col)
+        while len(self._shape_labels) > L + 1:
+            for label in self._shape_labels.pop().values():
+                label.deleteLater()
+
+    def _update_shapes(self) -> None:
+        """Shape labels from the arrays themselves: parameters, and the caches of a real forward pass."""
+        net = self.controller.network
+        _, caches = self.controller.forward_pass()
+        X = self.controller.data.X
+        first = self._shape_labels[0]
+        for kind in SHAPE_KINDS:
+            first[kind].hide()
+            first[kind].setProperty("plain", None)
+        _set_shape(first["A"], "A", 0, X.shape,
+                   f"X = A[0] holds one column per example: (n[0], m) = {X.shape}.", prefix="X = ")
+        for l in range(1, net.L + 1):
+            col = self._shape_labels[l]
+            W, b = net.parameters[f"W{l}"], net.parameters[f"b{l}"]
+            cache = caches[l - 1]
+            n, n_prev, m = W.shape[0], W.shape[1], cache.Z.shape[1]
+            _set_shape(col["W"], "W", l, W.shape,
+                       f"W[{l}] has one row per unit of layer {l} and one column per unit of layer {l - 1}: "
+                       f"(n[{l}], n[{l - 1}]) = ({n}, {n_prev}).")
+            _set_shape(col["b"], "b", l, b.shape,
+                       f"b[{l}] has one row per unit of layer {l} and one column, broadcast across the "
+                       f"m examples when it is added to W[{l}]·A[{l - 1}]: (n[{l}], 1) = ({n}, 1).")
+            _set_shape(col["Z"], "Z", l, cache.Z.shape,
+                       f"Z[{l}] = W[{l}]·A[{l - 1}] + b[{l}]: ({n}, {n_prev})·({n_prev}, {m}) gives one row "
+                       f"per unit and one column per example, (n[{l}], m) = ({n}, {m}).")
+            _set_shape(col["A"], "A", l, cache.A.shape,
+                       f"A[{l}] = g[{l}](Z[{l}]) applies {ACTIVATION_LABELS[net.activations[l - 1]]} "
+                       f"element by element, so it has the shape of Z[{l}]: ({n}, {m}).")
+            count = W.size + b.size
+            col["params"].setText(f"<span style='color:{_muted(self)}'>{count:,} parameters</span>")
+            col["params"].setProperty("plain", f"{count:,} parameters")
+            col["params"].setToolTip(f"Layer {l} learns n[{l}]·n[{l - 1}] weights + n[{l}] biases = "
+                                     f"{n}·{n_prev} + {n} = {count:,} numbers.")
+            for label in col.values():
+                label.setAccessibleName(label.property("plain") or "")
+
+    # --- geometry ---------------------------------------------------------------------------------
+    def minimumSizeHint(self):
+        from PySide6.QtCore import QSize
+        return QSize((self.controller.network.L + 1) * COLUMN_MIN_WIDTH, 420)
+
+    def sizeHint(self):
+        from PySide6.QtCore import QSize
+        return QSize(max(900, (self.controller.network.L + 1) * 180), 700)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._relayout()
+
+    def _column_x(self) -> list[float]:
+        L = self.controller.network.L
+        left = MARGIN + LayerHeader.WIDTH / 2
+        right = self.width() - MARGIN - LayerHeader.WIDTH / 2
+        step = (right - left) / L if L else 0
+        return [left + i * step for i in range(L + 1)]
+
+    def _shapes_height(self) -> int:
+        return SHAPE_LINE_HEIGHT * len(self.shape_kinds) + 12
+
+    def neuron_area(self) -> QRectF:
+        top = MARGIN + HEADER_HEIGHT + 8
+        bottom = self.height() - MARGIN - self._shapes_height()
+        return QRectF(0, top, self.width(), max(60.0, bottom - top))
+
+    def _relayout(self) -> None:
+        xs = self._column_x()
+        net = self.controller.network
+        for l, header in enumerate(self._headers, start=1):
+            header.adjustSize()
+            header.move(int(xs[l] - header.width() / 2), MARGIN)
+        for i, label in enumerate(self._io_labels):
+            x = xs[0] if i == 0 else xs[-1]
+            label.setFixedWidth(LayerHeader.WIDTH)
+            label.adjustSize()
+            label.move(int(x - label.width() / 2), MARGIN + 8)
+        for i, button in enumerate(self._insert_buttons):
+            button.adjustSize()
+            size = 30
+            button.setFixedSize(size, size)
+            button.move(int((xs[i] + xs[i + 1]) / 2 - size / 2), MARGIN + HEADER_HEIGHT // 2 - size // 2)
+        area = self.neuron_area()
+        top = area.bottom() + 12
+        for i, col in enumerate(self._shape_labels):
+            y = top
+            for kind in SHAPE_KINDS:
+                label = col[kind]
+                visible = kind in self.shape_kinds and label.property("plain") is not None
+                label.setVisible(visible)
+                if visible:
+                    label.setFixedWidth(int(min(COLUMN_MIN_WIDTH + 20, self.width() / (net.L + 1))))
+                    x = min(max(0, xs[i] - label.width() / 2), self.width() - label.width())
+                    label.move(int(x), int(y))
+                    y += SHAPE_LINE_HEIGHT
+        self._layout_nodes(xs, area)
+        self.update()
+
+    def _layout_nodes(self, xs, area: QRectF) -> None:
+        sizes = self.controller.network.layer_sizes
+        fit = max(3, int(area.height() // 26))
+        columns = []
+        for n in sizes:
+            if n <= min(fit, MAX_DRAWN):
+                columns.append(list(range(n)))
+            else:  # collapsed: the first few, an ellipsis, the last
+                head = max(1, min(fit - 2, 5))
+                columns.append(list(range(head)) + [None, n - 1])
+        tallest = max(len(c) for c in columns)
+        slot = area.height() / tallest
+        self._radius = max(6.0, min(17.0, slot / 2 - 4))
+        self._nodes = []
+        for x, units in zip(xs, columns):
+            height = slot * len(units)
+            y0 = area.center().y() - height / 2 + slot / 2
+            self._nodes.append([(u, QPointF(x, y0 + k * slot)) for k, u in enumerate(units)])
+
+    # --- painting ---------------------------------------------------------------------------------
+    def paintEvent(self, event):
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        pal = self.palette()
+        self._paint_selection(p, pal)
+        self._paint_edges(p)
+        self._paint_nodes(p, pal)
+
+    def _paint_selection(self, p: QPainter, pal: QPalette) -> None:
+        l = self.controller.selected_layer
+        if not l or l >= len(self._nodes):
+            return
+        x = self._nodes[l][0][1].x()
+        color = QColor(pal.color(QPalette.Highlight))
+        color.setAlpha(38)
+        p.setPen(Qt.NoPen)
+        p.setBrush(color)
+        width = LayerHeader.WIDTH + 12
+        p.drawRoundedRect(QRectF(x - width / 2, MARGIN - 6, width, self.height() - 2 * MARGIN + 12), 10, 10)
+
+    def _paint_edges(self, p: QPainter) -> None:
+        params = self.controller.network.parameters
+        weights = [params[f"W{l}"] for l in range(1, len(self._nodes))]
+        w_max = max((float(np.max(np.abs(W))) for W in weights), default=0.0) or 1.0
+        pos, neg = QColor(theme.POSITIVE), QColor(theme.NEGATIVE)
+        for l in range(1, len(self._nodes)):
+            W = weights[l - 1]
+            for j, a in self._nodes[l]:
+                if j is None:
+                    continue
+                for k, b in self._nodes[l - 1]:
+                    if k is None:
+                        continue
+                    w = float(W[j, k])
+                    strength = math.sqrt(abs(w) / w_max) if math.isfinite(w) else 1.0
+                    color = QColor(pos if w >= 0 else neg)
+                    color.setAlphaF(0.18 + 0.75 * strength)
+                    p.setPen(QPen(color, 0.6 + 4.4 * strength))
+                    p.drawLine(b, a)
+
+    def _paint_nodes(self, p: QPainter, pal: QPalette) -> None:
+        r = self._radius
+        text = pal.color(QPalette.WindowText)
+        fill = pal.color(QPalette.Base)
+        outline = QColor(pal.color(QPalette.Mid))
+        outline = outline.darker(130) if not theme.is_dark(pal) else outline.lighter(150)
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, min(font.pointSizeF(), r * 0.75)))
+        p.setFont(font)
+        last = len(self._nodes) - 1
+        sizes = self.controller.network.layer_sizes
+        for i, column in enumerate(self._nodes):
+            for u, c in column:
+                if u is None:
+                    p.setPen(text)
+                    p.drawText(QRectF(c.x() - 60, c.y() - r, 120, 2 * r), Qt.AlignCenter,
+                               f"⋮ {sizes[i]:,}")
+                    continue
+                p.setPen(QPen(outline, 1.6))
+                p.setBrush(fill)
+                p.drawEllipse(c, r, r)
+                label = f"x{u + 1}" if i == 0 else ("ŷ" if i == last else "")
+                if label and r >= 9:
+                    p.setPen(text)
+                    p.setFont(_fitted(font, label, 2 * r - 4))
+                    p.drawText(QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r), Qt.AlignCenter, label)
+
+    # --- interaction ------------------------------------------------------------------------------
+    def column_at(self, x: float) -> int:
+        xs = [col[0][1].x() for col in self._nodes] if self._nodes else self._column_x()
+        distances = [abs(x - cx) for cx in xs]
+        i = int(np.argmin(distances))
+        return i if distances[i] <= LayerHeader.WIDTH / 2 + 6 else -1
+
+    def mousePressEvent(self, event):
+        if event.button() == Qt.LeftButton:
+            i = self.column_at(event.position().x())
+            self.layer_clicked.emit(i if i > 0 else 0)
+        super().mousePressEvent(event)
+
+    def event(self, event):
+        if event.type() == event.Type.ToolTip:
+            tip = self._node_tooltip(event.position() if hasattr(event, "position") else QPointF(event.pos()))
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def _node_tooltip(self, pos: QPointF) -> str | None:
+        r = self._radius
+        params = self.controller.network.parameters
+        last = len(self._nodes) - 1
+        for i, column in enumerate(self._nodes):
+            for u, c in column:
+                if u is None or (pos - c).manhattanLength() > 1.5 * r:
+                    continue
+                if i == 0:
+                    return f"Input x{u + 1}: feature {u + 1} of each example (row {u + 1} of X)"
+                b = float(params[f"b{i}"][u, 0])
+                W = params[f"W{i}"]
+                name = "The output unit ŷ" if i == last else f"Layer {i}, unit {u + 1}"
+                return (f"{name}: b = {b:.4g}; {W.shape[1]:,} incoming weights "
+                        f"(row {u + 1} of W[{i}]), ‖w‖ = {np.linalg.norm(W[u]):.4g}")
+        return None
+
+
+def _set_shape(label: QLabel, kind: str, l: int, shape, tip: str, prefix: str = "") -> None:
+    dims = ", ".join(str(d) for d in shape)  # no thousands separators: "(12,288, 209)" would mislead
+    label.setText(f"{prefix}<b>{kind}</b><sup>[{l}]</sup>&nbsp;({dims})")
+    label.setProperty("plain", f"{prefix}{kind}[{l}] ({', '.join(str(d) for d in shape)})")
+    label.setToolTip(tip)
+
+
+def _fitted(font: QFont, text: str, width: float) -> QFont:
+    """The font, made smaller (down to 6 pt) until text fits in width pixels."""
+    from PySide6.QtGui import QFontMetricsF
+    f = QFont(font)
+    while f.pointSizeF() > 6 and QFontMetricsF(f).horizontalAdvance(text) > width:
+        f.setPointSizeF(f.pointSizeF() - 0.5)
+    return f
+
+
+def _muted(widget: QWidget) -> str:
+    return widget.palette().color(QPalette.PlaceholderText).name()
