@@ -99,5 +99,7 @@ def without_point(data: DataSet, index: int, test: bool = False) -> DataSet:
         raise DataError("the last training example cannot be removed")
     X, Y = np.delete(X, index, axis=1), np.delete(Y, index, axis=1)
     if test:
+        if X.shape[1] == 0:  # no test points left: no test set, rather than an empty one
+            X = Y = None
         return replace(data, X_test=X, Y_test=Y, name="custom", source={"name": "custom"})
     return replace(data, X=X, Y=Y, name="custom", source={"name": "custom"})

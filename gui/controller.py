@@ -115,6 +115,8 @@ class SessionController(QObject):
     # --- data edits (undoable) --------------------------------------------------------------------
     def set_data_settings(self, settings: DataSettings, text: str = "Change data set") -> bool:
         """Make the data from settings (a generator or a file); on error the data stays as it was."""
+        if settings == self.session.data_settings and settings.source != "custom":
+            return True  # nothing to do, and no empty undo step
         try:
             data = load_data(settings)
         except DeepStepError as e:

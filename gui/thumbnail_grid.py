@@ -115,15 +115,17 @@ class _Canvas(QWidget):
     def _layout(self, width: int) -> tuple[list[_Cell], list[tuple[QRect, int]], int]:
         cell = self._cell_size()
         columns = self._columns(width)
+        # Centre the columns: the space left over is shared by both sides, not all on the right.
+        left = max(MARGIN, (width - columns * (cell.width() + GAP) + GAP) // 2)
         cells, headings, y = [], [], MARGIN
         for s, section in enumerate(self.sections):
             if s:
                 y += GAP
-            headings.append((QRect(MARGIN, y, max(1, width - 2 * MARGIN), self._heading_height()), s))
+            headings.append((QRect(left, y, max(1, width - 2 * left), self._heading_height()), s))
             y += self._heading_height() + 4
             for i in range(len(section.images)):
                 row, col = divmod(i, columns)
-                x = MARGIN + col * (cell.width() + GAP) + (cell.width() - THUMB) // 2
+                x = left + col * (cell.width() + GAP) + (cell.width() - THUMB) // 2
                 cells.append(_Cell(QRect(x, y + row * (cell.height() + GAP), THUMB, THUMB), s, i))
             rows = -(-len(section.images) // columns)
             y += rows * (cell.height() + GAP)
@@ -177,26 +179,25 @@ class _Canvas(QWidget):
                 painter.drawLine(rect.bottomLeft(), rect.bottomRight())
                 painter.setPen(text_color)
         painter.setFont(self.font())
-        fm = QFontMetrics(self.font())
+        size = self._cell_size()
         for cell in self.cells:
-            full = cell.rect.adjusted(-GAP // 2, 0, GAP // 2, 4 + fm.height())
+            # The whole cell: the image square and the class name under it.
+            full = QRect(0, cell.rect.top(), size.width(), size.height())
+            full.moveLeft(cell.rect.center().x() - size.width() // 2)
             if full.intersects(exposed):
-                self._paint_cell(painter, cell, fm)
+                self._paint_cell(painter, cell, full)
         painter.end()
 
-    def _paint_cell(self, painter: QPainter, cell: _Cell, fm: QFontMetrics) -> None:
+    def _paint_cell(self, painter: QPainter, cell: _Cell, full: QRect) -> None:
         section = self.sections[cell.section]
         image = section.images[cell.index]
         target = QRect(0, 0, image.width(), image.height())
         target.moveCenter(cell.rect.center())
         painter.drawImage(target, image)
         label = int(section.labels[cell.index])
-        name = self.class_names[label]
-        text_rect = QRect(cell.rect.left() - GAP // 2, cell.rect.bottom() + 4,
-                          THUMB + GAP, fm.height())
-        text_rect.moveLeft(cell.rect.center().x() - text_rect.width() // 2)
         painter.setPen(theme.class_color(label))
-        painter.drawText(text_rect.adjusted(-40, 0, 40, 0), Qt.AlignHCenter | Qt.AlignTop, name)
+        painter.drawText(full.adjusted(0, THUMB + 4, 0, 0), Qt.AlignHCenter | Qt.AlignTop,
+                         self.class_names[label])
         if section.wrong is not None and section.wrong[cell.index]:
             self._paint_mistake(painter, cell.rect)
 

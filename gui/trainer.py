@@ -1,0 +1,168 @@
+"""Training off the GUI thread: the engine's trainer on a QThread, the newest snapshot polled.
+
+The worker thread runs core.training.train and only stores what it yields (under a lock): the
+newest snapshot and the cost points since the last poll. A QTimer on the GUI thread takes them at
+most ~30 times a second, so the engine never waits for a redraw and the window never waits for
+the engine. Pause and stop are threading.Event flags in core.training.TrainControl: a worker busy
+in its loop never sees a queued signal.
+"""
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+
+from core.errors import DeepStepError
+from core.training import COMPLETED, TrainConfig, TrainControl, train
+
+FRAME_MS = 33  # ~30 redraws a second at most
+
+
+class _Worker(QThread):
+    def __init__(self, network, data, config, control):
+        super().__init__()
+        self.network, self.data, self.config, self.control = network, data, config, control
+        self.lock = threading.Lock()
+        self.latest = None
+        self.costs: list = []
+        self.test_costs: list = []
+        self.error: str | None = None
+
+    def run(self):
+        d = self.data
+        try:
+            for snap in train(self.network, d.X, d.Y, self.config, d.X_test, d.Y_test, self.control):
+                with self.lock:
+                    self.latest = snap
+                    self.costs.extend(snap.new_costs)
+                    if snap.test_cost is not None:
+                        self.test_costs.append((snap.iteration, snap.test_cost))
+        except DeepStepError as e:
+            self.error = str(e)
+        except MemoryError:
+            self.error = "not enough memory to train this network on this data"
+
+    def take(self):
+        with self.lock:
+            snap, costs, test_costs = self.latest, self.costs, self.test_costs
+            self.latest, self.costs, self.test_costs = None, [], []
+        return snap, costs, test_costs
+
+
+class Trainer(QObject):
+    """Play, pause, one step, stop, and what training produced, for the window to show.
+
+    iteration counts every update since the last reset; a run's snapshots are numbered from it.
+    """
+    snapshot = Signal(object, list, list)   # (Snapshot, new (i, cost) points, new (i, test cost))
+    state_changed = Signal(str)             # "idle", "running", "paused"
+    finished = Signal(object)               # the final Snapshot of a run (stopped says why)
+    error = Signal(str, str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._worker: _Worker | None = None
+        self._control: TrainControl | None = None
+        self._offset = 0                     # updates done before the current worker started
+        self.iteration = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._poll)
+        self._state = "idle"
+        self._final = None
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @property
+    def running(self) -> bool:
+        return self._worker is not None and self._worker.isRunning()
+
+    def start(self, network, data, config: TrainConfig) -> bool:
+        """Train a copy of `network` (the caller keeps its own); offsets iteration numbers."""
+        self.stop()
+        try:
+            config.validate(data.m)
+        except DeepStepError as e:
+            self.error.emit("Cannot start training", str(e))
+            return False
+        self._control = TrainControl()
+        self._worker = _Worker(network.copy(), data, config, self._control)
+        self._offset = self.iteration
+        worker = self._worker
+        # The worker's own identity travels with its signal: a late "finished" from a worker
+        # that was already stopped and replaced must not end the new one.
+        worker.finished.connect(lambda: self._on_worker_finished(worker))
+        worker.start()
+        self._timer.start()
+        self._set_state("running")
+        return True
+
+    def pause(self) -> None:
+        if self._control is not None and self.running:
+            self._control.pause()
+            self._set_state("paused")
+
+    def resume(self) -> None:
+        if self._control is not None and self.running:
+            self._control.resume()
+            self._set_state("running")
+
+    def set_hyperparameters(self, learning_rate=None, l2=None) -> None:
+        """Applied from the next iteration of a running worker."""
+        if self._control is not None:
+            self._control.set_hyperparameters(learning_rate=learning_rate, l2=l2)
+
+    def stop(self) -> None:
+        """Stop the worker and wait for it: nothing is left running."""
+        if self._worker is None:
+            return
+        self._control.stop()
+        self._worker.wait()
+        self._poll()
+        self._discard()
+
+    def reset_count(self) -> None:
+        self.iteration = 0
+
+    def _discard(self) -> None:
+        if self._worker is not None:
+            self._worker.deleteLater()
+        self._worker = None
+        self._control = None
+        self._timer.stop()
+        self._set_state("idle")
+
+    def _poll(self) -> None:
+        if self._worker is None:
+            return
+        snap, costs, test_costs = self._worker.take()
+        if snap is None:
+            return
+        shift = self._offset
+        if shift:
+            costs = [(i + shift, c) for i, c in costs]
+            test_costs = [(i + shift, c) for i, c in test_costs]
+        self.iteration = snap.iteration + shift
+        self.snapshot.emit(snap, costs, test_costs)
+        if snap.stopped is not None:
+            self._final = snap
+
+    def _on_worker_finished(self, worker) -> None:
+        if worker is not self._worker:
+            return
+        self._poll()
+        error = worker.error
+        final = self._final
+        self._final = None
+        self._discard()
+        if error:
+            self.error.emit("Training stopped", error)
+        elif final is not None:
+            self.finished.emit(final)
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state)
