@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
+        self.resizeDocks([self.data_dock, self.layer_dock], [470, 300], Qt.Horizontal)
         self._default_state = self.saveState()
 
         self.controller.error.connect(self.show_error)
@@ -95,6 +96,20 @@ class MainWindow(QMainWindow):
         self.import_model_action = self._action("&Import Model…", self.import_model, "Ctrl+I",
                                                 "Load a network's architecture and parameters from a model file")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit, "Quit DeepStep")
+        # The menu's undo/redo name the step ("Undo Add hidden layer 2"); the toolbar's keep a short
+        # fixed label so the toolbar does not jump about, and say the step in their tooltip.
+        self.undo_button_action = self._action("Undo", c.undo_stack.undo, icon=QStyle.SP_ArrowBack)
+        self.redo_button_action = self._action("Redo", c.undo_stack.redo, icon=QStyle.SP_ArrowForward)
+        c.undo_stack.canUndoChanged.connect(self.undo_button_action.setEnabled)
+        c.undo_stack.canRedoChanged.connect(self.redo_button_action.setEnabled)
+        c.undo_stack.undoTextChanged.connect(
+            lambda t: self.undo_button_action.setToolTip(f"Undo {t} (Ctrl+Z)" if t else "Nothing to undo"))
+        c.undo_stack.redoTextChanged.connect(
+            lambda t: self.redo_button_action.setToolTip(f"Redo {t} (Ctrl+Shift+Z)" if t else "Nothing to redo"))
+        self.undo_button_action.setEnabled(False)
+        self.redo_button_action.setEnabled(False)
+        self.undo_button_action.setToolTip("Nothing to undo")
+        self.redo_button_action.setToolTip("Nothing to redo")
         self.undo_action = c.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcuts([QKeySequence.Undo])
         self.undo_action.setIcon(self.style().standardIcon(QStyle.SP_ArrowBack))
@@ -177,7 +192,7 @@ class MainWindow(QMainWindow):
         bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
         bar.addActions([self.open_data_action, self.export_model_action])
         bar.addSeparator()
-        bar.addActions([self.undo_action, self.redo_action])
+        bar.addActions([self.undo_button_action, self.redo_button_action])
         bar.addSeparator()
         bar.addActions([self.add_layer_action, self.remove_layer_action])
         bar.addSeparator()

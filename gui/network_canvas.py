@@ -21,7 +21,7 @@ from .layer_header import ACTIVATION_LABELS, LayerHeader
 
 SHAPE_KINDS = ("W", "b", "Z", "A", "params")
 MAX_DRAWN = 64            # more units than this are always drawn collapsed
-COLUMN_MIN_WIDTH = 150
+COLUMN_MIN_WIDTH = 184     # a header (132) and a "+" button (30) side by side, with air
 HEADER_HEIGHT = 104
 SHAPE_LINE_HEIGHT = 24
 MARGIN = 16
@@ -167,7 +167,7 @@ class NetworkCanvas(QWidget):
     # --- geometry ---------------------------------------------------------------------------------
     def minimumSizeHint(self):
         from PySide6.QtCore import QSize
-        return QSize((self.controller.network.L + 1) * COLUMN_MIN_WIDTH, 420)
+        return QSize(self.controller.network.L * COLUMN_MIN_WIDTH + LayerHeader.WIDTH + 2 * MARGIN, 420)
 
     def sizeHint(self):
         from PySide6.QtCore import QSize
@@ -217,7 +217,7 @@ class NetworkCanvas(QWidget):
                 visible = kind in self.shape_kinds and label.property("plain") is not None
                 label.setVisible(visible)
                 if visible:
-                    label.setFixedWidth(int(min(COLUMN_MIN_WIDTH + 20, self.width() / (net.L + 1))))
+                    label.setFixedWidth(int(min(COLUMN_MIN_WIDTH, self.width() / (net.L + 1))))
                     x = min(max(0, xs[i] - label.width() / 2), self.width() - label.width())
                     label.move(int(x), int(y))
                     y += SHAPE_LINE_HEIGHT

@@ -118,3 +118,22 @@ def test_screenshot_command_writes_a_png(tmp_path):
     from PySide6.QtGui import QImage
     image = QImage(str(out))
     assert image.width() >= 1280 and image.height() >= 800
+
+
+def test_every_control_has_a_tooltip_and_an_accessible_name(window):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QSlider, QLineEdit
+    missing, checked = [], 0
+    from PySide6.QtWidgets import QWidget
+    kinds = (QAbstractButton, QAbstractSpinBox, QComboBox, QSlider, QLineEdit)
+    for w in window.findChildren(QWidget):
+        if not isinstance(w, kinds):
+            continue
+        if not w.isVisibleTo(window) or w.objectName().startswith("qt_"):
+            continue
+        if type(w).__name__ == "QLineEdit" and isinstance(w.parent(), (QAbstractSpinBox, QComboBox)):
+            continue  # the editor inside a spin box or combo box
+        checked += 1
+        name = w.accessibleName() or (w.text() if isinstance(w, QAbstractButton) else "")
+        if not w.toolTip() or not name:
+            missing.append(f"{type(w).__name__} {w.objectName()!r} {name!r} tip={w.toolTip()!r}")
+    assert missing == [] and checked >= 20
