@@ -37,9 +37,10 @@ class InitSettings:
 @dataclass(frozen=True)
 class Hyperparameters:
     learning_rate: float = 1.2
-    iterations: int = 10000
+    iterations: int = 10000          # stop at N iterations
     batch_size: int | None = None
     l2: float = 0.0
+    target_cost: float | None = None  # or stop once the cost is this low
 
 
 class Session:

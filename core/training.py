@@ -42,6 +42,7 @@ class TrainConfig:
     snapshot_every: int = 100     # yield a Snapshot every this many iterations
     target_cost: float | None = None
     seed: int = 0                 # shuffles the mini-batches
+    start_iteration: int = 0      # the number of the first iteration (a run resumed after a pause)
 
     def validate(self, m: int) -> None:
         """Raise ConfigError for anything the engine must not be given."""
@@ -60,6 +61,8 @@ class TrainConfig:
                 raise ConfigError(f"{name.replace('_', ' ')} must be a whole number ≥ 1, got {value}")
         if self.target_cost is not None and not (_is_real(self.target_cost) and self.target_cost >= 0):
             raise ConfigError(f"target cost must be a finite number ≥ 0, got {self.target_cost}")
+        if not _is_int(self.start_iteration) or self.start_iteration < 0:
+            raise ConfigError(f"start iteration must be a whole number ≥ 0, got {self.start_iteration}")
         if not _is_int(self.seed) or not 0 <= self.seed < 2 ** 32:
             raise ConfigError(f"seed must be a whole number from 0 to 2**32 - 1, got {self.seed}")
 
@@ -104,6 +107,7 @@ class Snapshot:
     learning_rate: float
     seconds: float
     stopped: str | None = None
+    diverged: bool = False
 
 
 class TrainControl:
@@ -120,6 +124,8 @@ class TrainControl:
         self._lock = threading.Lock()
         self._changes: dict = {}
         self.changed = False                # cheap to read every iteration
+        self.snapshot_wanted = False        # a viewer asks for the next snapshot, whatever k is
+        self.waiting = False                # True while the trainer sits paused
 
     def stop(self) -> None:
         self._stop.set()
@@ -140,7 +146,9 @@ class TrainControl:
         return not self._running.is_set()
 
     def wait_while_paused(self) -> None:
+        self.waiting = True             # a viewer can tell the pause has taken effect
         self._running.wait()
+        self.waiting = False
 
     def set_hyperparameters(self, learning_rate=None, l2=None) -> None:
         """Apply from the next iteration; values are checked here, in the caller's thread."""
@@ -152,6 +160,10 @@ class TrainControl:
                 check_l2(l2)
                 self._changes["l2"] = float(l2)
             self.changed = True
+
+    def request_snapshot(self) -> None:
+        """Yield a snapshot at the next iteration (a viewer polling at its frame rate sets this)."""
+        self.snapshot_wanted = True
 
     def take_changes(self) -> dict:
         with self._lock:
@@ -178,9 +190,11 @@ def _frozen_copy(parameters: dict) -> dict:
     return out
 
 
+_DIVERGED_TAIL = "(the parameters of the last finite iteration are kept)"
+
+
 def _divergence_message(what: str, i: int, learning_rate: float) -> str:
-    return (f"{what} at iteration {i}; the learning rate {learning_rate:g} is probably too high "
-            f"(the parameters of the last finite iteration are kept)")
+    return f"{what} at iteration {i}; the learning rate {learning_rate:g} is probably too high {_DIVERGED_TAIL}"
 
 
 def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
@@ -201,13 +215,14 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
     # are still there, without a copy, if the step overflows.
     spare = {k: np.empty_like(v) for k, v in params.items()}
     lr, l2 = float(config.learning_rate), float(config.l2)
-    N, k_rec, k_snap = config.iterations, config.record_every, config.snapshot_every
+    start, k_rec, k_snap = config.start_iteration, config.record_every, config.snapshot_every
+    end = start + config.iterations
     full_batch = config.batch_size is None or config.batch_size >= m
     rng = None if full_batch else np.random.RandomState(config.seed)
     new_costs: list = []
     elapsed = 0.0
     stopped = None
-    last = 0  # number of updates applied to `params`
+    last = start  # the iteration whose parameters `params` holds
 
     def full_cost():
         with _quiet_overflow():
@@ -220,10 +235,12 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
             with _quiet_overflow():
                 AL_test, _ = forward(X_test, params, acts)
             test_cost, test_acc = compute_cost(AL_test, Y_test), accuracy(AL_test, Y_test)
-        grad_norms = None if last_grads is None else \
-            tuple(float(np.linalg.norm(g.dW)) for g in last_grads)
+        with _quiet_overflow():
+            grad_norms = None if last_grads is None else \
+                tuple(float(np.linalg.norm(g.dW)) for g in last_grads)
         snap = Snapshot(i, cost, accuracy(AL, Y), test_cost, test_acc, _frozen_copy(params),
-                        grad_norms, tuple(new_costs), lr, elapsed, stop_reason)
+                        grad_norms, tuple(new_costs), lr, elapsed, stop_reason,
+                        diverged=bool(stop_reason) and stop_reason.endswith(_DIVERGED_TAIL))
         new_costs.clear()
         return snap
 
@@ -250,18 +267,19 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
 
     last_grads = None
     t0 = time.perf_counter()
-    i = 0
-    while i < N:
+    i = start
+    while i < end:
         if control is not None and control.changed:
             changes = control.take_changes()
             lr, l2 = changes.get("learning_rate", lr), changes.get("l2", l2)
         due_record = i % k_rec == 0
-        due_snap = i % k_snap == 0 or (control is not None and control.pause_requested)
+        due_snap = i % k_snap == 0 or (control is not None
+                                        and (control.snapshot_wanted or control.pause_requested))
         needs_full_cost = due_record or due_snap or config.target_cost is not None
         if full_batch:
             AL, cost, result = step(X, Y, i)
             if isinstance(result, str):
-                if i > 0:  # the spare still holds the parameters of iteration i-1
+                if i > start:  # the spare still holds the parameters of iteration i-1
                     params, spare = spare, params
                     last = i - 1
                 stopped = result
@@ -281,6 +299,8 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
             break
         if due_snap:
             elapsed += time.perf_counter() - t0
+            if control is not None:
+                control.snapshot_wanted = False
             yield snapshot(i, cost, AL)
             if control is not None and control.pause_requested:
                 control.wait_while_paused()

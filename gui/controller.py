@@ -41,6 +41,7 @@ class _StateCommand(QUndoCommand):
 class SessionController(QObject):
     data_changed = Signal()          # the data set (and so n[0], m) changed
     network_changed = Signal()       # architecture or parameters changed
+    structure_changed = Signal()     # an edit of the architecture or the data (undo/redo included)
     selection_changed = Signal(int)  # the selected layer l (1..L), or 0 for none
     error = Signal(str, str)         # (title, message) for the window to show
 
@@ -179,4 +180,5 @@ class SessionController(QObject):
         if data_changed:
             self.data_changed.emit()
         if network_changed or data_changed:  # m changes the shapes of Z and A too
+            self.structure_changed.emit()
             self.network_changed.emit()

@@ -50,10 +50,7 @@ class _Worker(QThread):
 
 
 class Trainer(QObject):
-    """Play, pause, one step, stop, and what training produced, for the window to show.
-
-    iteration counts every update since the last reset; a run's snapshots are numbered from it.
-    """
+    """Runs one worker at a time and hands its snapshots to the GUI thread, at most ~30 a second."""
     snapshot = Signal(object, list, list)   # (Snapshot, new (i, cost) points, new (i, test cost))
     state_changed = Signal(str)             # "idle", "running", "paused"
     finished = Signal(object)               # the final Snapshot of a run (stopped says why)
@@ -63,8 +60,6 @@ class Trainer(QObject):
         super().__init__(parent)
         self._worker: _Worker | None = None
         self._control: TrainControl | None = None
-        self._offset = 0                     # updates done before the current worker started
-        self.iteration = 0
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._poll)
@@ -80,7 +75,7 @@ class Trainer(QObject):
         return self._worker is not None and self._worker.isRunning()
 
     def start(self, network, data, config: TrainConfig) -> bool:
-        """Train a copy of `network` (the caller keeps its own); offsets iteration numbers."""
+        """Train a copy of `network` (the caller keeps its own) on the data with this config."""
         self.stop()
         try:
             config.validate(data.m)
@@ -89,7 +84,6 @@ class Trainer(QObject):
             return False
         self._control = TrainControl()
         self._worker = _Worker(network.copy(), data, config, self._control)
-        self._offset = self.iteration
         worker = self._worker
         # The worker's own identity travels with its signal: a late "finished" from a worker
         # that was already stopped and replaced must not end the new one.
@@ -100,13 +94,14 @@ class Trainer(QObject):
         return True
 
     def pause(self) -> None:
+        """Ask the worker to pause; the state says "paused" once it has (within a frame or two)."""
         if self._control is not None and self.running:
             self._control.pause()
-            self._set_state("paused")
 
     def resume(self) -> None:
         if self._control is not None and self.running:
             self._control.resume()
+            self._control.request_snapshot()
             self._set_state("running")
 
     def set_hyperparameters(self, learning_rate=None, l2=None) -> None:
@@ -123,9 +118,6 @@ class Trainer(QObject):
         self._poll()
         self._discard()
 
-    def reset_count(self) -> None:
-        self.iteration = 0
-
     def _discard(self) -> None:
         if self._worker is not None:
             self._worker.deleteLater()
@@ -137,17 +129,17 @@ class Trainer(QObject):
     def _poll(self) -> None:
         if self._worker is None:
             return
+        control = self._control
+        settled = control is not None and control.pause_requested and control.waiting
         snap, costs, test_costs = self._worker.take()
-        if snap is None:
-            return
-        shift = self._offset
-        if shift:
-            costs = [(i + shift, c) for i, c in costs]
-            test_costs = [(i + shift, c) for i, c in test_costs]
-        self.iteration = snap.iteration + shift
-        self.snapshot.emit(snap, costs, test_costs)
-        if snap.stopped is not None:
-            self._final = snap
+        if control is not None and not control.pause_requested:
+            control.request_snapshot()  # the next frame's snapshot, whatever k is
+        if snap is not None:
+            if snap.stopped is not None:
+                self._final = snap
+            self.snapshot.emit(snap, costs, test_costs)
+        if settled:  # read before take(): the snapshot taken is the one it waits at
+            self._set_state("paused")
 
     def _on_worker_finished(self, worker) -> None:
         if worker is not self._worker:

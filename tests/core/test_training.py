@@ -76,6 +76,7 @@ def test_divergence_keeps_the_last_finite_parameters():
     net = Network.create([2, 3, 1], ["relu", "sigmoid"], init="xavier", seed=0)
     costs, final = run(net, X, Y, TrainConfig(learning_rate=1e10, iterations=100, record_every=1))
     assert "the learning rate 1e+10 is probably too high" in final.stopped
+    assert final.diverged
     assert final.iteration < 100
     assert all(np.all(np.isfinite(v)) for v in net.parameters.values())
     assert np.isfinite(final.cost)
@@ -172,3 +173,27 @@ def test_data_of_the_wrong_width_is_refused():
     net = Network.create([3, 2, 1], ["tanh", "sigmoid"])
     with pytest.raises(ConfigError, match="n\\[0\\] = 2"):
         next(train(net, X, Y, TrainConfig()))
+
+
+def test_a_viewer_can_ask_for_the_next_snapshot():
+    X, Y = _blobs()
+    net = Network.create([2, 4, 1], ["tanh", "sigmoid"], seed=1)
+    control = TrainControl()
+    gen = train(net, X, Y, TrainConfig(iterations=50, snapshot_every=1000), control=control)
+    assert next(gen).iteration == 0
+    control.request_snapshot()
+    assert next(gen).iteration == 1  # not 1000
+    rest = list(gen)
+    assert [s.iteration for s in rest] == [50] and not rest[-1].diverged
+
+
+def test_a_resumed_run_numbers_its_iterations_from_where_it_left_off():
+    X, Y = _blobs()
+    whole, halves = (Network.create([2, 4, 1], ["tanh", "sigmoid"], seed=1) for _ in range(2))
+    c_whole, _ = run(whole, X, Y, TrainConfig(learning_rate=0.5, iterations=40, record_every=10))
+    c1, s1 = run(halves, X, Y, TrainConfig(learning_rate=0.5, iterations=25, record_every=10))
+    c2, s2 = run(halves, X, Y, TrainConfig(learning_rate=0.5, iterations=15, record_every=10,
+                                           start_iteration=25))
+    assert s1.iteration == 25 and s2.iteration == 40
+    assert c1 + c2 == c_whole  # same points, same numbers
+    assert np.array_equal(whole.parameters["W1"], halves.parameters["W1"])

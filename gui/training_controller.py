@@ -1,0 +1,248 @@
+"""Training as the user drives it: play, pause, one step, reset, hyperparameters, runs.
+
+Owns the Trainer (the worker thread) and the RunBook. Each snapshot's parameters go into the
+session through the SessionController, so every panel that draws the network redraws. Editing the
+network or the data pauses and resets cleanly: the worker stops and the run ends.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, Signal
+
+from core.errors import ConfigError
+from core.runs import RunBook, fingerprint
+from core.session import Hyperparameters, InitSettings
+from core.training import TrainConfig, check_l2, check_learning_rate
+from .trainer import Trainer
+
+GRAD_HISTORY_LIMIT = 2000
+FALLBACK_SNAPSHOT_EVERY = 1000   # snapshots come on request every frame; this is a floor
+
+
+class TrainingController(QObject):
+    state_changed = Signal(str)        # "idle", "running", "paused"
+    snapshot = Signal(object)          # a Snapshot, after its parameters reached the session
+    run_started = Signal(object)       # Run
+    run_updated = Signal(object)       # Run, with new points
+    run_finished = Signal(object)      # Run, its `stopped` says why
+    runs_changed = Signal()            # runs added, removed or (un)ticked
+    hyper_changed = Signal()           # session.hyper or session.init changed
+    diverged = Signal(str)             # the reason, for a visible message
+    message = Signal(str)              # a short status-bar note
+    error = Signal(str, str)
+
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.runs = RunBook()
+        self.current = None            # the Run being trained, or None after a reset/edit
+        self.iteration = 0             # iterations done in the current run
+        self.same_start = True         # reset returns to the seeded start: runs compare fairly
+        self.last_snapshot = None
+        self._state = "idle"
+        self._stepping = False
+        self.trainer = Trainer(self)
+        self.trainer.snapshot.connect(self._on_snapshot)
+        self.trainer.finished.connect(self._on_finished)
+        self.trainer.error.connect(self.error)
+        self.trainer.state_changed.connect(self._on_trainer_state)
+        controller.structure_changed.connect(self._on_edit)
+
+    @property
+    def session(self):
+        return self.controller.session
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    # --- commands -------------------------------------------------------------------------------
+    def toggle(self) -> None:
+        self.pause() if self._state == "running" else self.play()
+
+    def play(self) -> None:
+        if self._state == "paused" and self.trainer.running:
+            self.trainer.resume()
+            return
+        if self._state == "running":
+            return
+        remaining = self.session.hyper.iterations - self.iteration
+        if remaining <= 0:
+            self.message.emit(f"Reached {self.session.hyper.iterations:,} iterations: raise the limit "
+                              "or reset to train again")
+            return
+        self._start(remaining)
+
+    def step(self) -> None:
+        """One iteration, then stop (pauses a running run first)."""
+        if self.trainer.running:
+            self.trainer.stop()
+        self._stepping = True
+        self._start(1)
+
+    def pause(self) -> None:
+        self.trainer.pause()
+
+    def stop(self) -> None:
+        """Stop the worker; the run stays open and can go on."""
+        self.trainer.stop()
+
+    def reset(self) -> None:
+        """Back to the initial weights: a new run begins at the next play."""
+        self.trainer.stop()
+        self._end_run("reset")
+        if not self.same_start:  # a new seed each time, so runs start differently
+            init = self.session.init
+            self.session.init = replace(init, seed=init.seed + 1)
+            self.hyper_changed.emit()
+        self.controller.reset_parameters()
+        self.iteration = 0
+        self.last_snapshot = None
+        self.message.emit("Reset to the initial weights")
+
+    def shutdown(self) -> None:
+        """Stop and join the worker (the window is closing)."""
+        self.trainer.stop()
+
+    def set_hyperparameters(self, **changes) -> bool:
+        """learning_rate, iterations, batch_size, l2, target_cost; checked before use.
+
+        A running worker takes the learning rate and λ from its next iteration; other changes
+        restart it from the current parameters, the run going on.
+        """
+        old = self.session.hyper
+        try:
+            new = replace(old, **changes)
+            _check(new, self.controller.data.m)
+        except (ConfigError, TypeError) as e:
+            self.error.emit("Cannot use this setting", str(e))
+            return False
+        if new == old:
+            return True
+        self.session.hyper = new
+        if self.current is not None:
+            for key, value in changes.items():
+                if getattr(old, key) != value:
+                    self.current.changes.append((self.iteration, f"{_SHORT[key]} {_fmt(getattr(old, key))} → {_fmt(value)}"))
+        self.hyper_changed.emit()
+        if self.trainer.running:
+            live = {k for k in changes if k in ("learning_rate", "l2")}
+            if live == set(changes):
+                self.trainer.set_hyperparameters(learning_rate=changes.get("learning_rate"), l2=changes.get("l2"))
+            else:
+                paused = self._state == "paused"
+                self.trainer.stop()
+                if not paused:
+                    self.play()
+        return True
+
+    def set_init(self, scheme: str | None = None, seed: int | None = None) -> None:
+        """A new initialisation is a new start: the run ends and the weights reset."""
+        init = self.session.init
+        self.session.init = InitSettings(scheme or init.scheme, init.seed if seed is None else seed, init.scale)
+        self.hyper_changed.emit()
+        self.reset()
+
+    def set_run_visible(self, number: int, visible: bool) -> None:
+        run = self.runs.get(number)
+        if run is not None and run.visible != visible:
+            run.visible = visible
+            self.runs_changed.emit()
+
+    def remove_run(self, number: int) -> None:
+        if self.current is not None and self.current.number == number:
+            return  # the run in progress stays
+        self.runs.remove(number)
+        self.runs_changed.emit()
+
+    # --- plumbing -------------------------------------------------------------------------------
+    def _start(self, iterations: int) -> None:
+        hyper, data, network = self.session.hyper, self.controller.data, self.controller.network
+        config = TrainConfig(learning_rate=hyper.learning_rate, iterations=iterations,
+                             batch_size=hyper.batch_size, l2=hyper.l2, record_every=1,
+                             snapshot_every=FALLBACK_SNAPSHOT_EVERY, target_cost=hyper.target_cost,
+                             seed=self.session.init.seed, start_iteration=self.iteration)
+        if self.current is None:
+            self._begin_run()
+        if not self.trainer.start(network, data, config):
+            self._stepping = False
+
+    def _begin_run(self) -> None:
+        s = self.session
+        net = s.network
+        self.current = self.runs.new(data_name=s.data.name or "data", layer_sizes=net.layer_sizes,
+                                     activations=net.activations, init=s.init, hyper=s.hyper,
+                                     start=fingerprint(net.parameters))
+        self.run_started.emit(self.current)
+        self.runs_changed.emit()
+
+    def _end_run(self, reason: str) -> None:
+        run = self.current
+        if run is None:
+            return
+        run.hyper = self.session.hyper
+        run.stopped = run.stopped or reason
+        self.current = None
+        self.run_finished.emit(run)
+
+    def _on_snapshot(self, snap, costs, test_costs) -> None:
+        self.controller.set_parameters(dict(snap.parameters))
+        self.iteration = snap.iteration
+        self.last_snapshot = snap
+        run = self.current
+        if run is not None:
+            run.costs.extend(costs)
+            run.test_costs.extend(test_costs)
+            if snap.grad_norms is not None:
+                run.grad_norms.append((snap.iteration, snap.grad_norms))
+                if len(run.grad_norms) > GRAD_HISTORY_LIMIT:
+                    del run.grad_norms[:GRAD_HISTORY_LIMIT // 2:2]  # thin the older half
+            run.iterations = snap.iteration
+            run.train_accuracy, run.test_accuracy = snap.train_accuracy, snap.test_accuracy
+            self.run_updated.emit(run)
+        self.snapshot.emit(snap)
+
+    def _on_finished(self, snap) -> None:
+        stepping, self._stepping = self._stepping, False
+        if snap.diverged:
+            if self.current is not None:
+                self.current.stopped = snap.stopped
+            self.diverged.emit(f"Cost became non-finite: {snap.stopped}" if not snap.stopped.startswith("cost")
+                               else snap.stopped[0].upper() + snap.stopped[1:])
+        elif snap.stopped.startswith("target") and self.current is not None:
+            self.current.stopped = snap.stopped
+            self.message.emit(snap.stopped[0].upper() + snap.stopped[1:])
+        elif not stepping and snap.stopped == "completed":
+            self.message.emit(f"Stopped at {self.iteration:,} iterations")
+        if self.current is not None:
+            self.run_updated.emit(self.current)
+
+    def _on_trainer_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state)
+
+    def _on_edit(self) -> None:
+        """The architecture or data changed: the worker stops and the run ends, cleanly."""
+        self.trainer.stop()
+        self._end_run("network or data edited")
+        self.iteration = 0
+        self.last_snapshot = None
+
+
+_SHORT = {"learning_rate": "lr", "iterations": "N", "batch_size": "batch", "l2": "λ", "target_cost": "target"}
+
+
+def _fmt(value) -> str:
+    return "full" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _check(hyper: Hyperparameters, m: int) -> None:
+    check_learning_rate(hyper.learning_rate)
+    check_l2(hyper.l2)
+    TrainConfig(learning_rate=hyper.learning_rate, iterations=hyper.iterations, batch_size=hyper.batch_size,
+                l2=hyper.l2, target_cost=hyper.target_cost).validate(m)
+
+
+__all__ = ["TrainingController"]
