@@ -9,12 +9,14 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDia
 from core.errors import DeepStepError
 from core.model_file import load_model, save_model
 from core.network import INIT_SCHEMES
-from core.session import InitSettings
 from . import theme
 from .controller import SessionController
 from .data_panel import DataPanel, open_data_file
 from .layer_panel import LayerPanel
 from .network_canvas import SHAPE_KINDS, NetworkCanvas
+from .train_actions import TrainActions
+from .training_controller import TrainingController
+from .training_panel import TrainingPanel
 
 SHAPE_LABELS = {"W": "W[l] shapes", "b": "b[l] shapes", "Z": "Z[l] shapes", "A": "A[l] shapes",
                 "params": "Parameter counts"}
@@ -30,6 +32,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks)
 
+        self.training = TrainingController(self.controller, parent=self)
+        self.train_actions = TrainActions(self.training, self)
         self.canvas = NetworkCanvas(self.controller)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -39,8 +43,11 @@ class MainWindow(QMainWindow):
 
         self.data_panel = DataPanel(self.controller)
         self.layer_panel = LayerPanel(self.controller)
+        self.training_panel = TrainingPanel(self.training, self.train_actions)
         self.data_dock = self._dock("Data", "dataDock", self.data_panel, Qt.LeftDockWidgetArea)
+        self.training_dock = self._dock("Training", "trainingDock", self.training_panel, Qt.RightDockWidgetArea)
         self.layer_dock = self._dock("Layer", "layerDock", self.layer_panel, Qt.RightDockWidgetArea)
+        self.docks = [self.data_dock, self.training_dock, self.layer_dock]
 
         self._build_actions()
         self._build_menus()
@@ -50,6 +57,10 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState()
 
         self.controller.error.connect(self.show_error)
+        self.training.error.connect(self.show_error)
+        self.training.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.training.snapshot.connect(self._update_iteration)
+        self.training.was_reset.connect(self._update_iteration)
         self.controller.network_changed.connect(self._update_status)
         self.controller.data_changed.connect(self._update_status)
         self.controller.selection_changed.connect(self._update_actions)
@@ -123,9 +134,7 @@ class MainWindow(QMainWindow):
                                              "or before the output)")
         self.remove_layer_action = self._action("&Remove Selected Layer", self.remove_selected_layer,
                                                 QKeySequence.Delete, "Remove the selected hidden layer")
-        self.reset_action = self._action("&Reset Weights", c.reset_parameters, "R",
-                                         "Back to the initial weights: the init scheme and seed give the "
-                                         "same start every time", QStyle.SP_BrowserReload)
+        self.reset_action = self.train_actions.reset
         self.seed_action = self._action("Initialisation &Seed…", self.choose_seed, None,
                                         "The seed of the random initial weights")
         self.init_group = QActionGroup(self)
@@ -137,7 +146,9 @@ class MainWindow(QMainWindow):
             self.init_group.addAction(action)
             self.init_actions[scheme] = action
         self.init_actions[c.session.init.scheme].setChecked(True)
-        self.init_group.triggered.connect(lambda a: self.set_init(scheme=a.data()))
+        self.init_group.triggered.connect(lambda a: self.training.set_init(scheme=a.data()))
+        self.training.hyper_changed.connect(
+            lambda: self.init_actions[self.controller.session.init.scheme].setChecked(True))
         self.shape_actions = {}
         for kind in SHAPE_KINDS:
             action = self._action(f"Show {SHAPE_LABELS[kind]}", checkable=True,
@@ -168,7 +179,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         view.addActions(list(self.shape_actions.values()))
         view.addSeparator()
-        view.addActions([self.data_dock.toggleViewAction(), self.layer_dock.toggleViewAction()])
+        view.addActions([d.toggleViewAction() for d in self.docks])
         view.addSeparator()
         view.addActions([self.dark_action, self.reset_layout_action])
         network = bar.addMenu("&Network")
@@ -179,7 +190,7 @@ class MainWindow(QMainWindow):
         init.addSeparator()
         init.addAction(self.seed_action)
         train = bar.addMenu("&Train")
-        train.addAction(self.reset_action)
+        train.addActions(self.train_actions.all())
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.shortcuts_action, self.shapes_help_action])
         help_menu.addSeparator()
@@ -196,7 +207,7 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addActions([self.add_layer_action, self.remove_layer_action])
         bar.addSeparator()
-        bar.addAction(self.reset_action)
+        bar.addActions(self.train_actions.all())
 
     def _build_status_bar(self) -> None:
         self.status_m = QLabel()
@@ -218,7 +229,10 @@ class MainWindow(QMainWindow):
         self.status_m.setText(f"m = {data.m}{test}")
         self.status_n0.setText(f"n[0] = {data.n_x:,}")
         self.status_params.setText(f"{net.parameter_count:,} parameters")
-        self.status_iteration.setText("iteration 0")
+        self._update_iteration()
+
+    def _update_iteration(self, *_) -> None:
+        self.status_iteration.setText(f"iteration {self.training.iteration:,}")
 
     def _update_actions(self, *_) -> None:
         net, l = self.controller.network, self.controller.selected_layer
@@ -240,18 +254,11 @@ class MainWindow(QMainWindow):
         if 1 <= l < self.controller.network.L:
             self.controller.remove_layer(l)
 
-    def set_init(self, scheme=None, seed=None) -> None:
-        session = self.controller.session
-        old = session.init
-        session.init = InitSettings(scheme or old.scheme, old.seed if seed is None else seed, old.scale)
-        self.controller.reset_parameters()
-        self.statusBar().showMessage(f"Weights initialised: {session.init.scheme}, seed {session.init.seed}", 4000)
-
     def choose_seed(self) -> None:
         seed, ok = QInputDialog.getInt(self, "Initialisation seed", "Seed of the initial weights:",
                                        self.controller.session.init.seed, 0, 2 ** 31 - 1)
         if ok:
-            self.set_init(seed=seed)
+            self.training.set_init(seed=seed)
 
     def export_model(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export model", "model.h5", "HDF5 model (*.h5 *.hdf5)")
@@ -287,7 +294,7 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state)
-        for dock in (self.data_dock, self.layer_dock):
+        for dock in self.docks:
             dock.show()
 
     def show_shortcuts(self) -> None:
@@ -341,6 +348,7 @@ class MainWindow(QMainWindow):
             s.setValue(f"view/shapes/{kind}", action.isChecked())
 
     def closeEvent(self, event):
+        self.training.shutdown()  # stop the worker and join it before the window goes
         if self._persist:
             self.save_settings()
         super().closeEvent(event)

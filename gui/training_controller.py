@@ -29,6 +29,7 @@ class TrainingController(QObject):
     runs_changed = Signal()            # runs added, removed or (un)ticked
     hyper_changed = Signal()           # session.hyper or session.init changed
     diverged = Signal(str)             # the reason, for a visible message
+    was_reset = Signal()               # back at iteration 0 (reset, or an edit ended the run)
     message = Signal(str)              # a short status-bar note
     error = Signal(str, str)
 
@@ -99,6 +100,7 @@ class TrainingController(QObject):
         self.controller.reset_parameters()
         self.iteration = 0
         self.last_snapshot = None
+        self.was_reset.emit()
         self.message.emit("Reset to the initial weights")
 
     def shutdown(self) -> None:
@@ -229,6 +231,7 @@ class TrainingController(QObject):
         self._end_run("network or data edited")
         self.iteration = 0
         self.last_snapshot = None
+        self.was_reset.emit()
 
 
 _SHORT = {"learning_rate": "lr", "iterations": "N", "batch_size": "batch", "l2": "λ", "target_cost": "target"}

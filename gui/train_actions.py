@@ -1,0 +1,41 @@
+"""The training commands as QActions, shared by the Train menu, the toolbar and the training panel."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+
+class TrainActions(QObject):
+    def __init__(self, training, parent: QWidget):
+        super().__init__(parent)
+        self.training = training
+        style = parent.style()
+        self._play_icon = style.standardIcon(QStyle.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.SP_MediaPause)
+        self.play = QAction(self._play_icon, "&Play", parent)
+        self.play.setShortcut(QKeySequence(Qt.Key_Space))
+        self.play.triggered.connect(training.toggle)
+        self.step = QAction(style.standardIcon(QStyle.SP_MediaSeekForward), "&One Iteration", parent)
+        self.step.setShortcut(QKeySequence(Qt.Key_Right))
+        self.step.setToolTip("Train exactly one iteration: forward, backward, update (→)")
+        self.step.triggered.connect(training.step)
+        self.reset = QAction(style.standardIcon(QStyle.SP_BrowserReload), "&Reset", parent)
+        self.reset.setShortcut(QKeySequence(Qt.Key_R))
+        self.reset.setToolTip("Back to the initial weights; the same start every time (R)")
+        self.reset.triggered.connect(training.reset)
+        for action in (self.play, self.step, self.reset):
+            # Space and arrows must work wherever focus is, but not steal typing in a text field.
+            action.setShortcutContext(Qt.WindowShortcut)
+            action.setStatusTip(action.toolTip())
+        training.state_changed.connect(self._on_state)
+        self._on_state(training.state)
+
+    def all(self) -> list[QAction]:
+        return [self.play, self.step, self.reset]
+
+    def _on_state(self, state: str) -> None:
+        running = state == "running"
+        self.play.setText("&Pause" if running else "&Play")
+        self.play.setIcon(self._pause_icon if running else self._play_icon)
+        self.play.setToolTip("Pause training (Space)" if running else "Train on a worker thread (Space)")

@@ -1,0 +1,106 @@
+"""The training panel: controls refuse bad values at the control, and drive the training."""
+import math
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(restore_settings=False)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()
+    assert not w.training.trainer.running
+
+
+def test_space_plays_and_pauses_and_the_progress_bar_moves(window, qtbot):
+    panel, training = window.training_panel, window.training
+    window.activateWindow()
+    qtbot.keyClick(window.canvas, Qt.Key_Space)
+    qtbot.waitUntil(lambda: training.state == "running", timeout=3000)
+    assert panel.buttons[0].text() == "Pause"
+    qtbot.waitUntil(lambda: panel.progress.value() > 100, timeout=10000)
+    qtbot.keyClick(window.canvas, Qt.Key_Space)
+    qtbot.waitUntil(lambda: training.state == "paused", timeout=3000)
+    assert panel.buttons[0].text() == "Play"
+    assert panel.progress.value() == training.iteration
+    assert window.status_iteration.text() == f"iteration {training.iteration:,}"
+
+
+def test_right_arrow_trains_one_iteration_and_r_resets(window, qtbot):
+    training = window.training
+    qtbot.keyClick(window.canvas, Qt.Key_Right)
+    qtbot.waitUntil(lambda: training.iteration == 1 and training.state == "idle", timeout=5000)
+    qtbot.keyClick(window.canvas, Qt.Key_R)
+    assert training.iteration == 0
+
+
+@pytest.mark.parametrize("text", ["nan", "-0.1", "0", "abc", "inf", "1e9"])
+def test_a_bad_learning_rate_is_refused_with_an_explanation(window, qtbot, text):
+    panel = window.training_panel
+    panel.lr_edit.setText(text)
+    panel.lr_edit.editingFinished.emit()
+    assert not panel.lr_error.isHidden() and panel.lr_error.text()
+    assert window.controller.session.hyper.learning_rate == 1.2
+
+
+def test_learning_rate_typed_and_slid(window):
+    panel, session = window.training_panel, window.controller.session
+    panel.lr_edit.setText("0.03")
+    panel.lr_edit.editingFinished.emit()
+    assert session.hyper.learning_rate == 0.03
+    assert panel.lr_slider.value() == round(math.log10(0.03) * 100)
+    panel.lr_slider.setValue(-100)  # 10^-1
+    assert session.hyper.learning_rate == 0.1 and panel.lr_edit.text() == "0.1"
+    assert panel.lr_slider.minimum() == -500 and panel.lr_slider.maximum() == 100  # 1e-5 .. 10
+
+
+def test_batch_size_cannot_exceed_m_and_zero_means_full_batch(window):
+    panel, session = window.training_panel, window.controller.session
+    assert panel.batch.maximum() == 400 and panel.batch.text() == "full batch"
+    panel.batch.setValue(64)
+    assert session.hyper.batch_size == 64
+    panel.batch.setValue(0)
+    assert session.hyper.batch_size is None
+
+
+def test_stop_at_n_and_target(window, qtbot):
+    panel, training = window.training_panel, window.training
+    panel.iterations.setValue(150)
+    training.play()
+    qtbot.waitUntil(lambda: training.state == "idle", timeout=10000)
+    assert training.iteration == 150 and panel.progress.value() == 150
+    training.reset()
+    panel.target_on.setChecked(True)
+    panel.target.setValue(0.6)
+    panel.iterations.setValue(5000)
+    training.play()
+    qtbot.waitUntil(lambda: training.state == "idle", timeout=10000)
+    assert training.last_snapshot.cost <= 0.6 and training.iteration < 5000
+
+
+def test_divergence_shows_the_banner_and_keeps_the_app_running(window, qtbot):
+    c, panel = window.controller, window.training_panel
+    c.set_activation(1, "linear")
+    panel.lr_edit.setText("10")
+    panel.lr_edit.editingFinished.emit()
+    window.training.play()
+    qtbot.waitUntil(lambda: not panel.banner.isHidden(), timeout=20000)
+    assert "probably too high" in panel.banner.text() and "learning rate 10" in panel.banner.text()
+    window.training.reset()
+    assert panel.banner.isHidden()
+
+
+def test_closing_the_window_while_training_leaves_no_thread(qtbot):
+    w = MainWindow(restore_settings=False)
+    qtbot.addWidget(w)
+    w.show()
+    w.training.play()
+    qtbot.waitUntil(lambda: w.training.iteration > 10, timeout=5000)
+    worker = w.training.trainer._worker
+    w.close()
+    assert worker.isFinished() and not w.training.trainer.running
