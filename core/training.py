@@ -108,6 +108,8 @@ class Snapshot:
     seconds: float
     stopped: str | None = None
     diverged: bool = False
+    predictions: np.ndarray | None = None       # (m,) 0/1: A[L] > 0.5 for each training example
+    test_predictions: np.ndarray | None = None  # the same for the test examples
 
 
 class TrainControl:
@@ -181,6 +183,11 @@ def _all_finite(parameters: dict) -> bool:
     return all(math.isfinite(float(np.sum(v))) for v in parameters.values())
 
 
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
 def _frozen_copy(parameters: dict) -> dict:
     out = {}
     for k, v in parameters.items():
@@ -210,6 +217,12 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
                           f"{network.layer_sizes[0]}")
     acts, L = network.activations, network.L
     original = network.parameters
+    # The network's dtype decides: float64 is course-exact, float32 roughly halves the memory
+    # traffic of the big products. The data follows it (a copy only when it differs).
+    dtype = original["W1"].dtype
+    X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+    if X_test is not None:
+        X_test, Y_test = X_test.astype(dtype, copy=False), Y_test.astype(dtype, copy=False)
     params = original
     # The update writes into `spare` and the two are swapped, so the parameters before the step
     # are still there, without a copy, if the step overflows.
@@ -230,17 +243,20 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
             return AL, compute_cost(AL, Y) + l2_cost(params, L, l2, m)
 
     def snapshot(i, cost, AL, stop_reason=None):
-        test_cost = test_acc = None
+        test_cost = test_acc = test_pred = None
         if X_test is not None and X_test.shape[1]:
             with _quiet_overflow():
                 AL_test, _ = forward(X_test, params, acts)
             test_cost, test_acc = compute_cost(AL_test, Y_test), accuracy(AL_test, Y_test)
+            test_pred = _frozen((AL_test[0] > 0.5).astype(np.uint8))
         with _quiet_overflow():
             grad_norms = None if last_grads is None else \
                 tuple(float(np.linalg.norm(g.dW)) for g in last_grads)
         snap = Snapshot(i, cost, accuracy(AL, Y), test_cost, test_acc, _frozen_copy(params),
                         grad_norms, tuple(new_costs), lr, elapsed, stop_reason,
-                        diverged=bool(stop_reason) and stop_reason.endswith(_DIVERGED_TAIL))
+                        diverged=bool(stop_reason) and stop_reason.endswith(_DIVERGED_TAIL),
+                        predictions=_frozen((AL[0] > 0.5).astype(np.uint8)),
+                        test_predictions=test_pred)
         new_costs.clear()
         return snap
 
