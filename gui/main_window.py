@@ -10,10 +10,15 @@ from core.errors import DeepStepError
 from core.model_file import load_model, save_model
 from core.network import INIT_SCHEMES
 from . import theme
+from .boundary_panel import BoundaryPanel
 from .controller import SessionController
+from .cost_panel import CostPanel
+from .gradient_panel import GradientPanel
+from .runs_panel import RunsPanel
 from .data_panel import DataPanel, open_data_file
 from .layer_panel import LayerPanel
 from .network_canvas import SHAPE_KINDS, NetworkCanvas
+from .predictions import PredictionUpdater
 from .train_actions import TrainActions
 from .training_controller import TrainingController
 from .training_panel import TrainingPanel
@@ -44,16 +49,38 @@ class MainWindow(QMainWindow):
         self.data_panel = DataPanel(self.controller)
         self.layer_panel = LayerPanel(self.controller)
         self.training_panel = TrainingPanel(self.training, self.train_actions)
+        self.predictions = PredictionUpdater(self.controller, self.data_panel.thumbnails, self.training,
+                                             parent=self)
         self.data_dock = self._dock("Data", "dataDock", self.data_panel, Qt.LeftDockWidgetArea)
         self.training_dock = self._dock("Training", "trainingDock", self.training_panel, Qt.RightDockWidgetArea)
         self.layer_dock = self._dock("Layer", "layerDock", self.layer_panel, Qt.RightDockWidgetArea)
-        self.docks = [self.data_dock, self.training_dock, self.layer_dock]
+        self.boundary_panel = BoundaryPanel(self.controller)
+        self.cost_panel = CostPanel(self.training)
+        self.runs_panel = RunsPanel(self.training)
+        self.gradient_panel = GradientPanel(self.training)
+        self.boundary_dock = self._dock("Decision Boundary", "boundaryDock", self.boundary_panel,
+                                        Qt.LeftDockWidgetArea)
+        self.cost_dock = self._dock("Cost", "costDock", self.cost_panel, Qt.BottomDockWidgetArea)
+        self.runs_dock = self._dock("Runs", "runsDock", self.runs_panel, Qt.RightDockWidgetArea)
+        self.gradient_dock = self._dock("Gradients", "gradientDock", self.gradient_panel, Qt.RightDockWidgetArea)
+        # Left and right columns run the full height; the cost curve sits under the network.
+        self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
+        self.splitDockWidget(self.data_dock, self.boundary_dock, Qt.Vertical)
+        self.tabifyDockWidget(self.layer_dock, self.runs_dock)
+        self.tabifyDockWidget(self.runs_dock, self.gradient_dock)
+        self.runs_dock.raise_()
+        self.docks = [self.data_dock, self.boundary_dock, self.training_dock, self.layer_dock, self.cost_dock,
+                      self.runs_dock, self.gradient_dock]
 
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
-        self.resizeDocks([self.data_dock, self.layer_dock], [470, 300], Qt.Horizontal)
+        self.resizeDocks([self.data_dock, self.training_dock], [440, 420], Qt.Horizontal)
+        self.resizeDocks([self.data_dock, self.boundary_dock], [400, 520], Qt.Vertical)
+        self.resizeDocks([self.training_dock, self.runs_dock], [400, 500], Qt.Vertical)
+        self.resizeDocks([self.cost_dock], [300], Qt.Vertical)
         self._default_state = self.saveState()
 
         self.controller.error.connect(self.show_error)

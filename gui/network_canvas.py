@@ -5,26 +5,34 @@ LayerHeader edits it; "+" buttons between columns insert a layer there. Under ea
 shapes of W[l], b[l], Z[l], A[l] and the parameter count, read from the engine's own arrays.
 A layer too tall to draw (the 12288 inputs of the cat images, or more than 64 units) is drawn
 collapsed: its first few neurons, "⋮ 12288", and its last neuron.
+
+For 2-D data each hidden neuron shows its activation A[l] over the input plane inside its node, and
+the output node P(y = 1 | x), live as training moves the parameters (gui.neuron_maps); hovering a
+neuron shows its map enlarged with its name, range and parameters.
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QToolTip, QWidget
 
 from core.network import MAX_HIDDEN_LAYERS
 from . import theme
 from .layer_header import ACTIVATION_LABELS, LayerHeader
+from .neuron_maps import MIN_MAP_RADIUS, FrameThrottle, NeuronMaps, NeuronPopup
 
 SHAPE_KINDS = ("W", "b", "Z", "A", "params")
+EDGE_LEVELS = 12          # edge strengths drawn in this many steps (one pen each)
 MAX_DRAWN = 64            # more units than this are always drawn collapsed
 COLUMN_MIN_WIDTH = 184     # a header (132) and a "+" button (30) side by side, with air
 HEADER_HEIGHT = 104
 SHAPE_LINE_HEIGHT = 24
 MARGIN = 16
+NODE_RADIUS = 17.0         # px, largest node without a map
+MAP_NODE_RADIUS = 26.0     # px, largest node showing its map: big enough to read from the back of a room
 
 
 class NetworkCanvas(QWidget):
@@ -49,6 +57,11 @@ class NetworkCanvas(QWidget):
         self._nodes: list[list[tuple[int | None, QPointF]]] = []
         self._radius = 12.0
         self._shape_key = None
+        self._maps = NeuronMaps()
+        self._maps_stale = False
+        self._map_throttle = FrameThrottle(self._refresh_maps, self)
+        self._hover: tuple[int, int] | None = None
+        self.popup = NeuronPopup(self)
         controller.network_changed.connect(self.refresh)
         controller.data_changed.connect(self.refresh)
         controller.selection_changed.connect(lambda _: self.update())
@@ -68,6 +81,28 @@ class NetworkCanvas(QWidget):
     def drawn_units(self) -> list[list[int | None]]:
         """The unit indices drawn in each column; None marks the "⋮" of a collapsed layer."""
         return [[u for u, _ in col] for col in self._nodes]
+
+    def neuron_map(self, l: int, u: int) -> np.ndarray | None:
+        """Unit u of layer l's activation over the input plane (row i upwards along x2), as drawn in
+        its node: A[l] for a hidden layer, P(y = 1 | x) for the output. None if not drawn."""
+        return self._maps.values.get((l, u))
+
+    def neuron_image(self, l: int, u: int):
+        """The QImage drawn inside the node of unit u of layer l, or None."""
+        return self._maps.images.get((l, u))
+
+    def map_grid(self):
+        """The core.boundary.Grid the neuron maps are evaluated on (None unless the data is 2-D)."""
+        return self._maps.grid
+
+    def node_at(self, pos: QPointF) -> tuple[int, int] | None:
+        """(column l, unit u) of the neuron under pos, or None (the "⋮" of a collapsed layer is not one)."""
+        r = self._radius
+        for i, column in enumerate(self._nodes):
+            for u, c in column:
+                if u is not None and math.hypot(pos.x() - c.x(), pos.y() - c.y()) <= r + 3:
+                    return i, u
+        return None
 
     # --- building -------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -94,6 +129,7 @@ class NetworkCanvas(QWidget):
             self._shape_key = key
             self._update_shapes()
         self._relayout()
+        self._map_throttle.request()   # coalesced: training emits network_changed up to 30 times a second
 
     def _sync_widgets(self, L: int) -> None:
         """Keep one header per hidden layer, one "+" per gap and one shape block per column."""
@@ -236,12 +272,18 @@ class NetworkCanvas(QWidget):
                 columns.append(list(range(head)) + [None, n - 1])
         tallest = max(len(c) for c in columns)
         slot = area.height() / tallest
-        self._radius = max(6.0, min(17.0, slot / 2 - 4))
+        had_maps = self._radius >= MIN_MAP_RADIUS
+        data = self.controller.data
+        maps = data.image_shape is None and data.n_x == 2
+        self._radius = max(6.0, min(MAP_NODE_RADIUS if maps else NODE_RADIUS, slot / 2 - 4))
+        before = self.drawn_units()
         self._nodes = []
         for x, units in zip(xs, columns):
             height = slot * len(units)
             y0 = area.center().y() - height / 2 + slot / 2
             self._nodes.append([(u, QPointF(x, y0 + k * slot)) for k, u in enumerate(units)])
+        if self.drawn_units() != before or had_maps != (self._radius >= MIN_MAP_RADIUS):
+            self._map_throttle.request()   # other neurons are drawn now: they need their maps
 
     # --- painting ---------------------------------------------------------------------------------
     def paintEvent(self, event):
@@ -265,24 +307,38 @@ class NetworkCanvas(QWidget):
         p.drawRoundedRect(QRectF(x - width / 2, MARGIN - 6, width, self.height() - 2 * MARGIN + 12), 10, 10)
 
     def _paint_edges(self, p: QPainter) -> None:
+        """Edges coloured by the weight's sign, width and opacity by √(|w| / max|w|).
+
+        Strengths are rounded to EDGE_LEVELS steps and each (sign, step) group is drawn with one pen
+        in one drawLines call: switching pens per line made a 300-edge repaint cost ~25 ms.
+        """
         params = self.controller.network.parameters
         weights = [params[f"W{l}"] for l in range(1, len(self._nodes))]
-        w_max = max((float(np.max(np.abs(W))) for W in weights), default=0.0) or 1.0
-        pos, neg = QColor(theme.POSITIVE), QColor(theme.NEGATIVE)
+        with np.errstate(invalid="ignore"):
+            w_max = max((float(np.nanmax(np.abs(W))) for W in weights), default=0.0)
+        w_max = w_max if math.isfinite(w_max) and w_max > 0 else 1.0
+        groups: dict[tuple[bool, int], list[QLineF]] = {}
         for l in range(1, len(self._nodes)):
             W = weights[l - 1]
-            for j, a in self._nodes[l]:
-                if j is None:
-                    continue
-                for k, b in self._nodes[l - 1]:
-                    if k is None:
-                        continue
-                    w = float(W[j, k])
-                    strength = math.sqrt(abs(w) / w_max) if math.isfinite(w) else 1.0
-                    color = QColor(pos if w >= 0 else neg)
-                    color.setAlphaF(0.18 + 0.75 * strength)
-                    p.setPen(QPen(color, 0.6 + 4.4 * strength))
-                    p.drawLine(b, a)
+            targets = [(j, a) for j, a in self._nodes[l] if j is not None]
+            sources = [(k, b) for k, b in self._nodes[l - 1] if k is not None]
+            if not targets or not sources:
+                continue
+            block = W[np.ix_([j for j, _ in targets], [k for k, _ in sources])]
+            with np.errstate(invalid="ignore"):
+                levels = np.rint(np.sqrt(np.minimum(np.abs(block) / w_max, 1.0)) * EDGE_LEVELS)
+            levels = np.nan_to_num(levels, nan=EDGE_LEVELS).astype(int)
+            positive = block >= 0
+            for t, (_, a) in enumerate(targets):
+                for s, (_, b) in enumerate(sources):
+                    groups.setdefault((bool(positive[t, s]), int(levels[t, s])), []).append(QLineF(b, a))
+        pos, neg = QColor(theme.POSITIVE), QColor(theme.NEGATIVE)
+        for (is_positive, level), lines in sorted(groups.items(), key=lambda kv: kv[0][1]):
+            strength = level / EDGE_LEVELS
+            color = QColor(pos if is_positive else neg)
+            color.setAlphaF(0.18 + 0.75 * strength)
+            p.setPen(QPen(color, 0.6 + 4.4 * strength))
+            p.drawLines(lines)
 
     def _paint_nodes(self, p: QPainter, pal: QPalette) -> None:
         r = self._radius
@@ -302,14 +358,98 @@ class NetworkCanvas(QWidget):
                     p.drawText(QRectF(c.x() - 60, c.y() - r, 120, 2 * r), Qt.AlignCenter,
                                f"⋮ {sizes[i]:,}")
                     continue
+                disc = (self._maps.disc((i, u), r, self.devicePixelRatioF())
+                        if i > 0 and r >= MIN_MAP_RADIUS else None)
+                if disc is not None:
+                    p.drawImage(QPointF(c.x() - r, c.y() - r), disc)   # cached, already clipped
                 p.setPen(QPen(outline, 1.6))
-                p.setBrush(fill)
-                p.drawEllipse(c, r, r)
+                p.setBrush(Qt.NoBrush if disc is not None else fill)
+                p.drawEllipse(c, r, r)           # over a map, the rim hides the clip's jagged edge
+                if disc is not None:
+                    continue
                 label = f"x{u + 1}" if i == 0 else ("ŷ" if i == last else "")
                 if label and r >= 9:
                     p.setPen(text)
                     p.setFont(_fitted(font, label, 2 * r - 4))
                     p.drawText(QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r), Qt.AlignCenter, label)
+
+    # --- neuron maps ------------------------------------------------------------------------------
+    def _refresh_maps(self) -> None:
+        """Evaluate the network over the plane and recolour the drawn neurons (coalesced, throttled)."""
+        if not self.isVisible() and self._maps.values:
+            self._maps_stale = True      # hidden: catch up when shown
+            return
+        self._maps_stale = False
+        self._maps.set_data(self.controller.data)
+        if self._radius < MIN_MAP_RADIUS or self._maps.grid is None:
+            self._maps.clear()
+        else:
+            self._maps.update(self.controller.network, self.drawn_units(), theme.is_dark(self.palette()))
+        self.update()
+        if self._hover is not None:
+            self._show_popup(self._hover)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._maps_stale:
+            self._map_throttle.request()
+
+    def changeEvent(self, event):
+        if event.type() in (QEvent.PaletteChange, QEvent.ApplicationPaletteChange) and hasattr(self, "_maps"):
+            self._maps.recolor(theme.is_dark(self.palette()))
+            self.update()
+        super().changeEvent(event)
+
+    def _show_popup(self, node: tuple[int, int]) -> None:
+        i, u = node
+        image = self._maps.images.get(node)
+        if image is None or i >= len(self._nodes) or i not in self._maps.ranges:
+            self.popup.hide()              # the neuron is gone (an edit): nothing to enlarge
+            return
+        net = self.controller.network
+        last = net.L
+        lo, hi = self._maps.ranges[i]
+        lut = self._maps.lut(i)
+        if i == last:
+            title = "Output ŷ"
+            labels = [(0, "0 (red)"), (0.5, "0.5"), (1, "(blue) 1")]
+            caption = ("ŷ = P(y = 1 | x). Where ŷ > 0.5 the network predicts class 1: "
+                       "the boundary is where red turns blue.")
+        else:
+            title = f"Layer {i}, unit {u + 1}"
+            g = net.activations[i - 1]
+            if lo < 0:
+                labels = [(0, _num(lo)), (0.5, "0"), (1, _num(hi))]
+            else:
+                lut = lut[len(lut) // 2:]     # the range starts at 0: neutral to orange only
+                labels = [(0, "0"), (1, _num(hi))]
+            caption = _range_caption(i, g, hi)
+        detail = self._maps.detail(net, node)
+        self.popup.show_map(title, image if detail is None else detail, lut, labels, caption, self._node_tooltip_details(i, u))
+        center = next(c for k, c in self._nodes[i] if k == u)
+        self.popup.place_beside(center, self._radius, top=MARGIN + HEADER_HEIGHT + 4)
+        self.popup.show()
+        self.popup.raise_()
+
+    def _set_hover(self, node: tuple[int, int] | None) -> None:
+        if node is not None and (node[0] == 0 or node not in self._maps.images):
+            node = None                   # inputs and map-less nodes keep the plain tooltip
+        if node == self._hover:
+            return
+        self._hover = node
+        if node is None:
+            self.popup.hide()
+        else:
+            QToolTip.hideText()
+            self._show_popup(node)
+
+    def mouseMoveEvent(self, event):
+        self._set_hover(self.node_at(event.position()))
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event):
+        self._set_hover(None)
+        super().leaveEvent(event)
 
     # --- interaction ------------------------------------------------------------------------------
     def column_at(self, x: float) -> int:
@@ -326,6 +466,8 @@ class NetworkCanvas(QWidget):
 
     def event(self, event):
         if event.type() == event.Type.ToolTip:
+            if self.popup.isVisible():     # the enlarged map already says all the tooltip would
+                return True
             tip = self._node_tooltip(event.position() if hasattr(event, "position") else QPointF(event.pos()))
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self)
@@ -337,7 +479,6 @@ class NetworkCanvas(QWidget):
 
     def _node_tooltip(self, pos: QPointF) -> str | None:
         r = self._radius
-        params = self.controller.network.parameters
         last = len(self._nodes) - 1
         for i, column in enumerate(self._nodes):
             for u, c in column:
@@ -345,12 +486,34 @@ class NetworkCanvas(QWidget):
                     continue
                 if i == 0:
                     return f"Input x{u + 1}: feature {u + 1} of each example (row {u + 1} of X)"
-                b = float(params[f"b{i}"][u, 0])
-                W = params[f"W{i}"]
                 name = "The output unit ŷ" if i == last else f"Layer {i}, unit {u + 1}"
-                return (f"{name}: b = {b:.4g}; {W.shape[1]:,} incoming weights "
-                        f"(row {u + 1} of W[{i}]), ‖w‖ = {np.linalg.norm(W[u]):.4g}")
+                return f"{name}: {self._node_tooltip_details(i, u)}"
         return None
+
+    def _node_tooltip_details(self, l: int, u: int) -> str:
+        params = self.controller.network.parameters
+        b = float(params[f"b{l}"][u, 0])
+        W = params[f"W{l}"]
+        return (f"b = {b:.4g}; {W.shape[1]:,} incoming weights "
+                f"(row {u + 1} of W[{l}]), ‖w‖ = {np.linalg.norm(W[u]):.4g}")
+
+
+def _num(x: float) -> str:
+    return f"{x:.3g}".replace("-", "−")
+
+
+def _range_caption(l: int, g: str, top: float) -> str:
+    """What the colours of a layer-l map mean, for the hover view."""
+    a = f"A[{l}] = {ACTIVATION_LABELS[g]}(Z[{l}])"
+    if g == "tanh":
+        return f"{a}, between −1 and 1: blue below 0, orange above."
+    if g == "sigmoid":
+        return f"{a}, between 0 and 1: neutral near 0, orange towards 1."
+    if g == "relu":
+        return (f"{a} ≥ 0: neutral where the unit is off, orange up to {_num(top)} "
+                f"(the layer's largest A here).")
+    return (f"{a}: blue below 0, orange above, up to ±{_num(top)} "
+            f"(the layer's largest |A| here).")
 
 
 def _set_shape(label: QLabel, kind: str, l: int, shape, tip: str, prefix: str = "") -> None:

@@ -9,9 +9,10 @@ from PySide6.QtWidgets import QApplication
 # The course plots its two classes with matplotlib's Spectral map: red for y = 0, blue for y = 1.
 CLASS_COLORS = ("#d53e4f", "#3288bd")
 CLASS_NAMES_DEFAULT = ("red (y = 0)", "blue (y = 1)")
-# Weights: orange for positive, blue for negative, as in TensorFlow Playground.
-POSITIVE = "#f59322"
-NEGATIVE = "#0877bd"
+# Weights and activations: blue for positive, orange for negative, as in TensorFlow Playground
+# (and blue is class 1 too).
+POSITIVE = "#0877bd"
+NEGATIVE = "#f59322"
 ACCENT = "#2a7de1"
 BASE_POINT_SIZE = 11          # readable from the back of a room at 1920×1080
 STYLE_SHEET = pathlib.Path(__file__).resolve().parents[1] / "resources" / "style.qss"
@@ -56,8 +57,8 @@ def light_palette() -> QPalette:
 def dark_palette() -> QPalette:
     p = QPalette()
     colors = {
-        QPalette.Window: "#1e2126", QPalette.WindowText: "#e6e8eb", QPalette.Base: "#15171a",
-        QPalette.AlternateBase: "#23262b", QPalette.Text: "#e6e8eb", QPalette.Button: "#2b2f36",
+        QPalette.Window: "#1e2126", QPalette.WindowText: "#e6e8eb", QPalette.Base: "#2a2e35",
+        QPalette.AlternateBase: "#31363e", QPalette.Text: "#e6e8eb", QPalette.Button: "#2b2f36",
         QPalette.ButtonText: "#e6e8eb", QPalette.Highlight: ACCENT, QPalette.HighlightedText: "#ffffff",
         QPalette.ToolTipBase: "#2b2f36", QPalette.ToolTipText: "#e6e8eb", QPalette.PlaceholderText: "#8b929b",
         QPalette.Mid: "#4a5059", QPalette.Dark: "#0f1113", QPalette.Light: "#3a3f47",

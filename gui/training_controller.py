@@ -42,7 +42,6 @@ class TrainingController(QObject):
         self.same_start = True         # reset returns to the seeded start: runs compare fairly
         self.last_snapshot = None
         self._state = "idle"
-        self._stepping = False
         self.trainer = Trainer(self)
         self.trainer.snapshot.connect(self._on_snapshot)
         self.trainer.finished.connect(self._on_finished)
@@ -79,7 +78,6 @@ class TrainingController(QObject):
         """One iteration, then stop (pauses a running run first)."""
         if self.trainer.running:
             self.trainer.stop()
-        self._stepping = True
         self._start(1)
 
     def pause(self) -> None:
@@ -127,6 +125,7 @@ class TrainingController(QObject):
             for key, value in changes.items():
                 if getattr(old, key) != value:
                     self.current.changes.append((self.iteration, f"{_SHORT[key]} {_fmt(getattr(old, key))} → {_fmt(value)}"))
+            self.run_updated.emit(self.current)
         self.hyper_changed.emit()
         if self.trainer.running:
             live = {k for k in changes if k in ("learning_rate", "l2")}
@@ -167,8 +166,9 @@ class TrainingController(QObject):
                              seed=self.session.init.seed, start_iteration=self.iteration)
         if self.current is None:
             self._begin_run()
-        if not self.trainer.start(network, data, config):
-            self._stepping = False
+        else:
+            self.current.stopped = None  # going on: a run that had completed is open again
+        self.trainer.start(network, data, config)
 
     def _begin_run(self) -> None:
         s = self.session
@@ -183,7 +183,8 @@ class TrainingController(QObject):
         run = self.current
         if run is None:
             return
-        run.hyper = self.session.hyper
+        # run.hyper stays the settings the run started with (the legend compares starts);
+        # what changed on the way is in run.changes.
         run.stopped = run.stopped or reason
         self.current = None
         self.run_finished.emit(run)
@@ -206,7 +207,6 @@ class TrainingController(QObject):
         self.snapshot.emit(snap)
 
     def _on_finished(self, snap) -> None:
-        stepping, self._stepping = self._stepping, False
         if snap.diverged:
             if self.current is not None:
                 self.current.stopped = snap.stopped
@@ -215,7 +215,9 @@ class TrainingController(QObject):
         elif snap.stopped.startswith("target") and self.current is not None:
             self.current.stopped = snap.stopped
             self.message.emit(snap.stopped[0].upper() + snap.stopped[1:])
-        elif not stepping and snap.stopped == "completed":
+        elif snap.stopped == "completed" and self.iteration >= self.session.hyper.iterations:
+            if self.current is not None:
+                self.current.stopped = "completed"
             self.message.emit(f"Stopped at {self.iteration:,} iterations")
         if self.current is not None:
             self.run_updated.emit(self.current)

@@ -104,3 +104,39 @@ def test_closing_the_window_while_training_leaves_no_thread(qtbot):
     worker = w.training.trainer._worker
     w.close()
     assert worker.isFinished() and not w.training.trainer.running
+
+
+from tests.paths import CAT_MISSING, CAT_TEST, CAT_TRAIN  # noqa: E402
+from core.session import DataSettings  # noqa: E402
+
+
+@pytest.mark.skipif(not CAT_TRAIN.exists(), reason=CAT_MISSING)
+def test_cat_network_trains_without_blocking_and_marks_mistakes(window, qtbot):
+    c, training = window.controller, window.training
+    assert c.set_data_settings(DataSettings(source=str(CAT_TRAIN), test_path=str(CAT_TEST)))
+    c.set_units(1, 20)
+    c.insert_layer(2, 7, "relu")
+    c.insert_layer(3, 5, "relu")
+    c.set_activation(1, "relu")
+    training.set_init(scheme="xavier", seed=1)
+    training.set_hyperparameters(learning_rate=0.0075, iterations=40)
+    training.play()
+    # the GUI thread stays free: events are processed while the worker trains
+    import time
+    ticks = []
+    from PySide6.QtCore import QTimer
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(10)
+    qtbot.waitUntil(lambda: training.state == "idle", timeout=60000)
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert training.iteration == 40 and len(ticks) > 5
+    assert max(gaps) < 0.5  # the event loop never stalled for half a second
+    run = training.runs.runs[-1]
+    assert round(run.costs.costs[0], 6) == 0.771749  # the course's L-layer start, in the window
+    window.predictions.update_now()
+    grid = window.data_panel.thumbnails
+    train_wrong, test_wrong = grid.misclassified()
+    predicted = c.network.predict(c.data.X)[0]
+    assert train_wrong == int((predicted != c.data.Y[0]).sum())

@@ -1,0 +1,297 @@
+"""The cost panel: cost against iteration for every ticked run, and the accuracies in large type.
+
+Each run gets its colour (gui.run_colors): train cost a solid line, test cost a dashed one. The
+legend names only what differed between the runs shown ("lr 0.03" / "lr 0.3"), so a lecture hall
+reads the comparison at a glance. Curves are created once per run and afterwards only get setData,
+and a snapshot updates only its own run's curves.
+"""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from core.runs import comparison_title, differences
+from . import theme
+from .run_colors import LINE_WIDTH, TEST_LINE_WIDTH, clipped_positive, run_color, run_plot, style_plot
+
+CURRENT_Z = 100  # the run in progress is drawn over the others
+SIDE_WIDTH = 170
+
+
+def latest_run(training):
+    """The run in progress, else the newest one kept (what a reader means by "the run")."""
+    if training.current is not None:
+        return training.current
+    return training.runs.runs[-1] if training.runs.runs else None
+
+
+def percent(accuracy: float | None) -> str:
+    return "—" if accuracy is None else f"{100 * accuracy:.1f} %"
+
+
+class RunCurves:
+    """The two lines of one run: train cost solid, test cost dashed, in the run's colour."""
+
+    def __init__(self, plot: pg.PlotWidget, number: int):
+        self.number = number
+        self.train = _curve_item(plot)
+        self.test = _curve_item(plot)
+        self.has_test = False
+
+    def recolor(self, dark: bool) -> None:
+        color = run_color(self.number, dark)
+        self.train.setPen(pg.mkPen(color, width=LINE_WIDTH))
+        self.test.setPen(pg.mkPen(color, width=TEST_LINE_WIDTH, style=Qt.DashLine))
+
+    def show(self, run) -> None:
+        self.train.setData(run.costs.iterations, clipped_positive(run.costs.costs))
+        self.has_test = len(run.test_costs) > 0
+        if self.has_test:
+            self.test.setData(run.test_costs.iterations, clipped_positive(run.test_costs.costs))
+
+    def set_visible(self, visible: bool) -> None:
+        self.train.setVisible(visible)
+        self.test.setVisible(visible and self.has_test)
+
+    def raise_to(self, z: float) -> None:
+        self.train.setZValue(z + 1)  # the train line over its own test line
+        self.test.setZValue(z)
+
+    def remove_from(self, plot: pg.PlotWidget) -> None:
+        plot.removeItem(self.train)
+        plot.removeItem(self.test)
+
+
+def _curve_item(plot: pg.PlotWidget) -> pg.PlotDataItem:
+    item = pg.PlotDataItem(antialias=True, connect="finite")
+    # A 100,000-iteration run still draws about one point per pixel column, spikes kept.
+    item.setDownsampling(auto=True, method="peak")
+    item.setClipToView(True)
+    plot.addItem(item)
+    return item
+
+
+class Readout(QWidget):
+    """The run's name, train and test accuracy in large type, its cost and iteration."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAccessibleName("Accuracies")
+        self.run_name = QLabel()
+        self.run_name.setAccessibleName("Run shown")
+        self.run_name.setToolTip("The run in progress, or the last run when none is")
+        self.train_caption, self.train_accuracy = self._value("Train accuracy",
+                                 "Share of the training examples the network classifies correctly")
+        self.test_caption, self.test_accuracy = self._value("Test accuracy",
+                                "Share of the held-out test examples classified correctly; "
+                                "— when the data set has no test set")
+        self.cost = QLabel()
+        self.cost.setAccessibleName("Current cost")
+        self.cost.setToolTip("Cost J of the last recorded iteration (training set)")
+        self.iteration = QLabel()
+        self.iteration.setAccessibleName("Iteration")
+        self.iteration.setToolTip("Iterations done in this run")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.run_name)
+        layout.addSpacing(6)
+        for caption, value in ((self.train_caption, self.train_accuracy),
+                               (self.test_caption, self.test_accuracy)):
+            layout.addWidget(caption)
+            layout.addWidget(value)
+            layout.addSpacing(4)
+        layout.addSpacing(2)
+        layout.addWidget(self.cost)
+        layout.addWidget(self.iteration)
+        self.restyle()
+
+    def _value(self, caption_text: str, tip: str) -> tuple[QLabel, QLabel]:
+        caption, value = QLabel(caption_text), QLabel("—")
+        caption.setForegroundRole(QPalette.PlaceholderText)  # quieter than the number under it
+        for label in (caption, value):
+            label.setToolTip(tip)
+        value.setAccessibleName(caption_text)
+        value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        return caption, value
+
+    def restyle(self) -> None:
+        big = QFont(self.font())
+        big.setPointSizeF(self.font().pointSizeF() * 2.1)  # read from the back of the room
+        big.setBold(True)
+        for value in (self.train_accuracy, self.test_accuracy):
+            value.setFont(big)
+        medium = QFont(self.font())
+        medium.setPointSizeF(self.font().pointSizeF() * 1.15)
+        for label in (self.cost, self.iteration):
+            label.setFont(medium)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        self.run_name.setFont(bold)
+
+    def show_run(self, run, dark: bool) -> None:
+        if run is None:
+            self.run_name.setText("No run yet")
+            self.train_accuracy.setText("—")
+            self.test_accuracy.setText("—")
+            self.cost.setText("cost —")
+            self.iteration.setText("iteration 0")
+            return
+        color = run_color(run.number, dark)
+        self.run_name.setText(f'<span style="color:{color.name()}">■</span> {run.name}')
+        self.train_accuracy.setText(percent(run.train_accuracy))
+        self.test_accuracy.setText(percent(run.test_accuracy))
+        last = run.costs.last()
+        self.cost.setText("cost —" if last is None else f"cost {last[1]:.4f}")
+        self.iteration.setText(f"iteration {run.iterations:,}")
+
+
+class CostPanel(QWidget):
+    """Cost curves of the ticked runs, a legend of what differed, accuracies beside them."""
+
+    def __init__(self, training, parent=None):
+        super().__init__(parent)
+        self.training = training
+        self.setAccessibleName("Cost panel")
+        self.curves: dict[int, RunCurves] = {}   # run number → its lines
+
+        self.heading = QLabel()
+        self.heading.setAccessibleName("Runs compared")
+        self.heading.setToolTip("What differs between the runs drawn (set in the runs list)")
+        self.heading.setWordWrap(True)
+
+        self.plot = run_plot("Cost plot", "Cost J against iteration: solid lines train, dashed lines test")
+        self.legend = self.plot.getPlotItem().legend
+        self._test_sample = pg.PlotDataItem()   # the legend's "dashed = test" key, never plotted
+
+        self.log_scale = QCheckBox("Log scale")
+        self.log_scale.setAccessibleName("Log scale cost axis")
+        self.log_scale.setToolTip("Cost on a logarithmic axis: late, small improvements stay visible")
+        self.log_scale.toggled.connect(self._set_log)
+
+        self.readout = Readout()
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.readout)
+        side.addStretch(1)
+        side.addWidget(self.log_scale)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setFixedWidth(SIDE_WIDTH)
+        side_widget.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)
+
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(10)
+        row.addWidget(self.plot, 1)
+        row.addWidget(side_widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.heading)
+        layout.addLayout(row, 1)
+
+        training.runs_changed.connect(self.sync)
+        training.run_started.connect(lambda run: self.sync())
+        training.run_updated.connect(self.update_run)
+        training.run_finished.connect(lambda run: self.sync())
+        self._style()
+        self.sync()
+
+    # --- reacting to the training -------------------------------------------------------------
+    def sync(self) -> None:
+        """Match the curves to the run book: new runs get lines, removed ones lose them."""
+        runs = {run.number: run for run in self.training.runs.runs}
+        for number in [n for n in self.curves if n not in runs]:
+            self.curves.pop(number).remove_from(self.plot)
+        dark = self._dark()
+        current = self.training.current
+        for number, run in runs.items():
+            curves = self.curves.get(number)
+            if curves is None:
+                curves = self.curves[number] = RunCurves(self.plot, number)
+                curves.recolor(dark)
+                curves.show(run)
+            curves.raise_to(CURRENT_Z if run is current else 0)
+            curves.set_visible(run.visible)
+        self._relabel()
+        self.readout.show_run(latest_run(self.training), dark)
+
+    def update_run(self, run) -> None:
+        """New points of one run: only its own lines change (called at up to ~30 per second)."""
+        curves = self.curves.get(run.number)
+        if curves is None:
+            self.sync()
+            return
+        had_test = curves.has_test
+        curves.show(run)
+        if curves.has_test != had_test:  # its first test point: the dashed line joins the legend
+            curves.set_visible(run.visible)
+            self._relabel()
+        if run is latest_run(self.training):
+            self.readout.show_run(run, self._dark())
+
+    # --- legend and heading ---------------------------------------------------------------------
+    def _relabel(self) -> None:
+        shown = self.training.runs.visible()
+        self.legend.clear()
+        labels = differences(shown)
+        any_test = any(self.curves[r.number].has_test for r in shown if r.number in self.curves)
+        if len(shown) == 1:
+            curves = self.curves.get(shown[0].number)
+            if curves is not None:
+                self.legend.addItem(curves.train, "train")
+                if curves.has_test:
+                    self.legend.addItem(curves.test, "test")
+        else:
+            for run in shown:
+                if run.number in self.curves:
+                    self.legend.addItem(self.curves[run.number].train, labels[run.number])
+            if any_test:  # one key for every dashed line, rather than a second entry per run
+                self.legend.addItem(self._test_sample, "dashed: test")
+        self.legend.setColumnCount(2 if len(self.legend.items) > 5 else 1)
+        self.legend.setVisible(bool(shown))
+        self.heading.setText(self._heading(shown))
+
+    def _heading(self, shown) -> str:
+        if not self.training.runs.runs:
+            return "Press Play: the cost of every iteration is drawn here"
+        if not shown:
+            return "No run ticked: tick runs in the runs list to draw them"
+        if len(shown) == 1:
+            return shown[0].summary()
+        return comparison_title(shown)
+
+    # --- look -------------------------------------------------------------------------------------
+    def _set_log(self, on: bool) -> None:
+        self.plot.setLogMode(y=on)
+        self.plot.enableAutoRange()  # the old range means nothing on the other scale
+
+    def _dark(self) -> bool:
+        return theme.is_dark(self.palette())
+
+    def _style(self) -> None:
+        palette = self.palette()
+        style_plot(self.plot, palette, self.font(), "iteration", "cost")
+        dark = self._dark()
+        for curves in self.curves.values():
+            curves.recolor(dark)
+        grey = palette.color(QPalette.PlaceholderText)
+        self._test_sample.setPen(pg.mkPen(grey, width=TEST_LINE_WIDTH, style=Qt.DashLine))
+        heading = QFont(self.font())
+        heading.setBold(True)
+        self.heading.setFont(heading)
+        self.readout.restyle()
+        self.readout.show_run(latest_run(self.training), dark)
+
+    def changeEvent(self, event):
+        if event.type() in (QEvent.PaletteChange, QEvent.ApplicationPaletteChange, QEvent.FontChange):
+            if hasattr(self, "readout"):  # the first events arrive before the widgets exist
+                self._style()
+        super().changeEvent(event)
+
+
+__all__ = ["CostPanel", "RunCurves", "Readout", "latest_run", "percent"]

@@ -1,0 +1,67 @@
+"""Gradient health: one ‖dW[l]‖ line per layer of the run, on a log axis, with every point recorded."""
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QAbstractButton
+
+from gui.gradient_panel import GradientPanel
+from gui.training_controller import TrainingController
+
+
+@pytest.fixture
+def training(qtbot, controller):
+    t = TrainingController(controller)
+    yield t
+    t.shutdown()
+    assert not t.trainer.running
+
+
+@pytest.fixture
+def panel(qtbot, training):
+    p = GradientPanel(training)
+    qtbot.addWidget(p)
+    return p
+
+
+def train(training, qtbot, iterations=300):
+    training.session.hyper = replace(training.session.hyper, iterations=iterations)
+    training.play()
+    qtbot.waitUntil(lambda: training.state == "idle", timeout=20000)
+    return training.runs.runs[-1]
+
+
+def test_one_line_per_layer_with_every_recorded_norm(panel, training, qtbot):
+    assert panel.lines == [] and "Play" in panel.heading.text()
+    run = train(training, qtbot)
+    assert len(panel.lines) == 2
+    assert [label.text for _, label in panel.legend.items] == ["dW[1]", "dW[2]"]
+    iterations = [i for i, _ in run.grad_norms]
+    assert len(iterations) >= 1
+    for l, line in enumerate(panel.lines, start=1):
+        assert line.xData.tolist() == iterations
+        assert np.allclose(line.yData, [norms[l - 1] for _, norms in run.grad_norms])
+    assert run.name in panel.heading.text()
+
+
+def test_the_axis_is_logarithmic_by_default(panel):
+    assert panel.log_scale.isChecked() and panel.plot.getAxis("left").logMode
+    panel.log_scale.setChecked(False)
+    assert not panel.plot.getAxis("left").logMode
+
+
+def test_a_deeper_network_gets_a_line_per_layer(panel, training, controller, qtbot):
+    train(training, qtbot, iterations=50)
+    first_lines = list(panel.lines)
+    assert controller.insert_layer(1, 5, "relu")  # the edit ends the run; the next one has L = 3
+    run = train(training, qtbot, iterations=50)
+    assert len(run.layer_sizes) == 4 and len(panel.lines) == 3
+    assert not any(line in panel.lines for line in first_lines)
+    assert [label.text for _, label in panel.legend.items] == ["dW[1]", "dW[2]", "dW[3]"]
+    assert all(len(line.xData) == len(run.grad_norms) for line in panel.lines)
+
+
+def test_every_control_has_a_tooltip_and_an_accessible_name(panel):
+    for widget in [panel.plot, *panel.findChildren(QAbstractButton)]:
+        assert widget.toolTip() and widget.accessibleName()
+    assert "vanishing" in panel.caption.text()
