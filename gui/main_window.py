@@ -13,6 +13,10 @@ from . import theme
 from .boundary_panel import BoundaryPanel
 from .controller import SessionController
 from .cost_panel import CostPanel
+from .gradcheck_panel import GradCheckPanel
+from .step_actions import StepActions
+from .step_controller import StepController
+from .stepping_panel import SteppingPanel
 from .gradient_panel import GradientPanel
 from .runs_panel import RunsPanel
 from .data_panel import DataPanel, open_data_file
@@ -39,6 +43,8 @@ class MainWindow(QMainWindow):
 
         self.training = TrainingController(self.controller, parent=self)
         self.train_actions = TrainActions(self.training, self)
+        self.stepping = StepController(self.controller, self.training, parent=self)
+        self.step_actions = StepActions(self.stepping, self.train_actions, self)
         self.canvas = NetworkCanvas(self.controller)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -58,20 +64,29 @@ class MainWindow(QMainWindow):
         self.cost_panel = CostPanel(self.training)
         self.runs_panel = RunsPanel(self.training)
         self.gradient_panel = GradientPanel(self.training)
+        self.stepping_panel = SteppingPanel(self.stepping, self.step_actions.all())
+        self.gradcheck_panel = GradCheckPanel(self.controller)
         self.boundary_dock = self._dock("Decision Boundary", "boundaryDock", self.boundary_panel,
                                         Qt.LeftDockWidgetArea)
         self.cost_dock = self._dock("Cost", "costDock", self.cost_panel, Qt.BottomDockWidgetArea)
         self.runs_dock = self._dock("Runs", "runsDock", self.runs_panel, Qt.RightDockWidgetArea)
         self.gradient_dock = self._dock("Gradients", "gradientDock", self.gradient_panel, Qt.RightDockWidgetArea)
+        self.gradcheck_dock = self._dock("Gradient Check", "gradcheckDock", self.gradcheck_panel,
+                                         Qt.RightDockWidgetArea)
+        self.stepping_dock = self._dock("Step Through", "steppingDock", self.stepping_panel,
+                                        Qt.BottomDockWidgetArea)
         # Left and right columns run the full height; the cost curve sits under the network.
         self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
         self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
         self.splitDockWidget(self.data_dock, self.boundary_dock, Qt.Vertical)
         self.tabifyDockWidget(self.layer_dock, self.runs_dock)
         self.tabifyDockWidget(self.runs_dock, self.gradient_dock)
+        self.tabifyDockWidget(self.gradient_dock, self.gradcheck_dock)
+        self.tabifyDockWidget(self.cost_dock, self.stepping_dock)
         self.runs_dock.raise_()
+        self.cost_dock.raise_()
         self.docks = [self.data_dock, self.boundary_dock, self.training_dock, self.layer_dock, self.cost_dock,
-                      self.runs_dock, self.gradient_dock]
+                      self.runs_dock, self.gradient_dock, self.gradcheck_dock, self.stepping_dock]
 
         self._build_actions()
         self._build_menus()
@@ -88,6 +103,8 @@ class MainWindow(QMainWindow):
         self.training.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.training.snapshot.connect(self._update_iteration)
         self.training.was_reset.connect(self._update_iteration)
+        self.stepping.active_changed.connect(self._stepping_mode)
+        self.stepping.changed.connect(self._show_step_on_canvas)
         self.controller.network_changed.connect(self._update_status)
         self.controller.data_changed.connect(self._update_status)
         self.controller.selection_changed.connect(self._update_actions)
@@ -218,6 +235,9 @@ class MainWindow(QMainWindow):
         init.addAction(self.seed_action)
         train = bar.addMenu("&Train")
         train.addActions(self.train_actions.all())
+        train.addSeparator()
+        train.addAction(self.step_actions.mode)
+        train.addActions(self.step_actions.all())
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.shortcuts_action, self.shapes_help_action])
         help_menu.addSeparator()
@@ -235,6 +255,8 @@ class MainWindow(QMainWindow):
         bar.addActions([self.add_layer_action, self.remove_layer_action])
         bar.addSeparator()
         bar.addActions(self.train_actions.all())
+        bar.addSeparator()
+        bar.addAction(self.step_actions.mode)
 
     def _build_status_bar(self) -> None:
         self.status_m = QLabel()
@@ -266,6 +288,21 @@ class MainWindow(QMainWindow):
         self.remove_layer_action.setEnabled(1 <= l < net.L)
         self.remove_layer_action.setText(f"&Remove Hidden Layer {l}" if 1 <= l < net.L
                                          else "&Remove Selected Layer")
+
+    def _stepping_mode(self, on: bool) -> None:
+        dock = self.stepping_dock if on else self.cost_dock
+        dock.show()
+        dock.raise_()
+        self.statusBar().showMessage("Step-through mode: → next step, ← back, Ctrl+T to leave" if on
+                                     else "Step-through mode off: → trains one iteration", 5000)
+        self._show_step_on_canvas()
+
+    def _show_step_on_canvas(self) -> None:
+        result = self.stepping.result if self.stepping.active else None
+        if result is None:
+            self.canvas.set_step(None)
+        else:
+            self.canvas.set_step(result.step.kind, result.step.layer)
 
     def _shape_kinds_changed(self, *_) -> None:
         self.canvas.set_shape_kinds([k for k, a in self.shape_actions.items() if a.isChecked()])
@@ -376,6 +413,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         self.training.shutdown()  # stop the worker and join it before the window goes
+        self.gradcheck_panel.close()
         if self._persist:
             self.save_settings()
         super().closeEvent(event)

@@ -26,6 +26,7 @@ from .neuron_maps import MIN_MAP_RADIUS, FrameThrottle, NeuronMaps, NeuronPopup
 
 SHAPE_KINDS = ("W", "b", "Z", "A", "params")
 EDGE_LEVELS = 12          # edge strengths drawn in this many steps (one pen each)
+STEP_COLORS = {"forward": "#2e9d4f", "cost": "#8e44ad", "backward": "#d35400", "update": "#2a7de1"}
 MAX_DRAWN = 64            # more units than this are always drawn collapsed
 COLUMN_MIN_WIDTH = 184     # a header (132) and a "+" button (30) side by side, with air
 HEADER_HEIGHT = 104
@@ -56,6 +57,7 @@ class NetworkCanvas(QWidget):
             label.setWordWrap(True)
         self._nodes: list[list[tuple[int | None, QPointF]]] = []
         self._radius = 12.0
+        self._step = None   # (kind, l) of the step-through mode's current step, or None
         self._shape_key = None
         self._maps = NeuronMaps()
         self._maps_stale = False
@@ -291,8 +293,48 @@ class NetworkCanvas(QWidget):
         p.setRenderHint(QPainter.Antialiasing)
         pal = self.palette()
         self._paint_selection(p, pal)
+        self._paint_step(p)
         self._paint_edges(p)
         self._paint_nodes(p, pal)
+
+    # --- step-through highlight ---------------------------------------------------------------
+    def set_step(self, kind: str | None, l: int = 0) -> None:
+        """Highlight the layer of the current step and the direction of flow (None: no step)."""
+        self._step = None if kind is None else (kind, l)
+        self.update()
+
+    def step_highlight(self):
+        return self._step
+
+    def _paint_step(self, p: QPainter) -> None:
+        if self._step is None or not self._nodes:
+            return
+        kind, l = self._step
+        last = len(self._nodes) - 1
+        columns = {"forward": [l], "backward": [l], "cost": [last], "update": list(range(1, last + 1))}[kind]
+        color = QColor(STEP_COLORS[kind])
+        band = QColor(color)
+        band.setAlpha(46)
+        p.setPen(Qt.NoPen)
+        p.setBrush(band)
+        area = self.neuron_area()
+        width = LayerHeader.WIDTH + 12
+        for i in columns:
+            if 0 < i <= last:
+                x = self._nodes[i][0][1].x()
+                p.drawRoundedRect(QRectF(x - width / 2, area.top() - 8, width, area.height() + 16), 10, 10)
+        if kind in ("forward", "backward") and 1 <= l <= last:
+            # An arrow between layer l-1 and l, pointing the way the numbers flow.
+            x0, x1 = self._nodes[l - 1][0][1].x(), self._nodes[l][0][1].x()
+            y = area.top() - 2
+            start, end = (x0 + 20, x1 - 20) if kind == "forward" else (x1 - 20, x0 + 20)
+            pen = QPen(color, 4)
+            pen.setCapStyle(Qt.RoundCap)
+            p.setPen(pen)
+            p.drawLine(QPointF(start, y), QPointF(end, y))
+            head = 12 if end > start else -12
+            p.drawLine(QPointF(end, y), QPointF(end - head, y - 8))
+            p.drawLine(QPointF(end, y), QPointF(end - head, y + 8))
 
     def _paint_selection(self, p: QPainter, pal: QPalette) -> None:
         l = self.controller.selected_layer
