@@ -180,7 +180,10 @@ def _quiet_overflow():
 def _all_finite(parameters: dict) -> bool:
     # One reduction per array; a sum is non-finite if any entry is (or if finite entries are so
     # large that they overflow, which is divergence as well).
-    return all(math.isfinite(float(np.sum(v))) for v in parameters.values())
+    return all(math.isfinite(_add_reduce(v, axis=None)) for v in parameters.values())
+
+
+_add_reduce = np.add.reduce  # ndarray.sum() goes through a Python wrapper; this does not
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -260,80 +263,99 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
         new_costs.clear()
         return snap
 
-    def step(Xb, Yb, i):
-        """Forward and backward on a batch: (AL, cost, grads), or (AL, cost, error message)."""
-        with _quiet_overflow():  # divergence is detected and reported below, not warned about
-            AL, caches = forward(Xb, params, acts)
-            cost = compute_cost(AL, Yb)
-            if not math.isfinite(cost):
-                return AL, cost, _divergence_message(f"cost became {cost}", i, lr)
-            return AL, cost, backward(AL, Yb, caches, acts, l2=l2)
+    def step(Xb, Yb, i, want_cost):
+        """Forward (+ cost) and backward on a batch: (AL, cost or None, grads or an error message).
+
+        The cost is computed only when it is wanted (recorded, shown, or compared with a target):
+        on a small network it costs as much as a layer. Divergence is caught by the check of the
+        parameters after every update, which does not need it.
+        """
+        AL, caches = forward(Xb, params, acts)
+        cost = compute_cost(AL, Yb) if want_cost else None
+        if cost is not None and not math.isfinite(cost):
+            return AL, cost, _divergence_message(f"cost became {cost}", i, lr)
+        return AL, cost, backward(AL, Yb, caches, acts, l2=l2)
 
     def apply(grads, i):
         """The update, written into the spare dict; returns an error message or None."""
         nonlocal params, spare, last_grads
         last_grads = grads
-        with _quiet_overflow():
-            update_parameters(params, grads, lr, out=spare)
-            finite = _all_finite(spare)
-        if not finite:
+        update_parameters(params, grads, lr, out=spare)
+        if not _all_finite(spare):
             return _divergence_message("the parameters overflowed", i, lr)
         params, spare = spare, params
         return None
 
     last_grads = None
-    t0 = time.perf_counter()
-    i = start
-    while i < end:
-        if control is not None and control.changed:
-            changes = control.take_changes()
-            lr, l2 = changes.get("learning_rate", lr), changes.get("l2", l2)
-        due_record = i % k_rec == 0
-        due_snap = i % k_snap == 0 or (control is not None
-                                        and (control.snapshot_wanted or control.pause_requested))
-        needs_full_cost = due_record or due_snap or config.target_cost is not None
-        if full_batch:
-            AL, cost, result = step(X, Y, i)
-            if isinstance(result, str):
-                if i > start:  # the spare still holds the parameters of iteration i-1
-                    params, spare = spare, params
-                    last = i - 1
-                stopped = result
+    target = config.target_cost
+    # Overflow is detected and reported as divergence, not warned about. The setting is made
+    # once for the loop (a context per iteration costs as much as a small layer) and handed back
+    # to the caller at every yield, so it never leaks out of the generator.
+    quiet = {"over": "ignore", "invalid": "ignore"}
+    callers = np.seterr(**quiet)
+    try:
+        t0 = time.perf_counter()
+        i = start
+        while i < end:
+            if control is not None and control.changed:
+                changes = control.take_changes()
+                lr, l2 = changes.get("learning_rate", lr), changes.get("l2", l2)
+            due_record = i % k_rec == 0
+            due_snap = i % k_snap == 0 or (control is not None
+                                            and (control.snapshot_wanted or control.pause_requested))
+            wants_cost = due_record or due_snap or target is not None
+            cost = AL = None
+            if full_batch:
+                AL, cost, result = step(X, Y, i, wants_cost)
+                if isinstance(result, str):
+                    if i > start:  # the spare still holds the parameters of iteration i-1
+                        params, spare = spare, params
+                        last = i - 1
+                    stopped = result
+                    break
+                grads = result
+                if l2 and wants_cost:
+                    cost += l2_cost(params, L, l2, m)
+            elif wants_cost:
+                AL, cost = full_cost()
+                if not math.isfinite(cost):
+                    stopped = _divergence_message(f"cost became {cost}", i, lr)
+                    break
+            if due_record:
+                new_costs.append((i, cost))
+            if target is not None and cost <= target:
+                stopped = f"target cost {target:g} reached at iteration {i}"
                 break
-            grads = last_grads = result
-            if l2 and needs_full_cost:
-                cost += l2_cost(params, L, l2, m)
-        elif needs_full_cost:
-            AL, cost = full_cost()
-            if not math.isfinite(cost):
-                stopped = _divergence_message(f"cost became {cost}", i, lr)
+            if due_snap:
+                if full_batch:
+                    last_grads = grads  # the snapshot shows this iteration's gradient norms
+                elapsed += time.perf_counter() - t0
+                if control is not None:
+                    control.snapshot_wanted = False
+                snap = snapshot(i, cost, AL)
+                np.seterr(**callers)
+                try:
+                    yield snap
+                finally:
+                    np.seterr(**quiet)  # (also when the caller closes the generator here)
+                if control is not None and control.pause_requested:
+                    control.wait_while_paused()
+                t0 = time.perf_counter()
+            if control is not None and control.stop_requested:
+                stopped = STOPPED_BY_USER
                 break
-        if due_record:
-            new_costs.append((i, cost))
-        if config.target_cost is not None and cost <= config.target_cost:
-            stopped = f"target cost {config.target_cost:g} reached at iteration {i}"
-            break
-        if due_snap:
-            elapsed += time.perf_counter() - t0
-            if control is not None:
-                control.snapshot_wanted = False
-            yield snapshot(i, cost, AL)
-            if control is not None and control.pause_requested:
-                control.wait_while_paused()
-            t0 = time.perf_counter()
-        if control is not None and control.stop_requested:
-            stopped = STOPPED_BY_USER
-            break
-        if full_batch:
-            error = apply(grads, i)
-        else:
-            error = _run_epoch(X, Y, rng, config.batch_size, step, apply, i)
-        if error:
-            stopped = error
-            break
-        i += 1
-        last = i
-    elapsed += time.perf_counter() - t0
+            if full_batch:
+                error = apply(grads, i)
+            else:
+                error = _run_epoch(X, Y, rng, config.batch_size, step, apply, i)
+            if error:
+                stopped = error
+                break
+            i += 1
+            last = i
+        elapsed += time.perf_counter() - t0
+    finally:
+        np.seterr(**callers)
     if stopped is None:
         stopped = COMPLETED
     if params is not original:  # leave the caller's arrays holding the result
@@ -353,7 +375,7 @@ def _run_epoch(X, Y, rng, batch_size, step, apply, i):
     for start in range(0, m, batch_size):
         Xb = X_shuffled[:, start:start + batch_size]
         Yb = Y_shuffled[:, start:start + batch_size]
-        _, _, result = step(Xb, Yb, i)
+        _, _, result = step(Xb, Yb, i, False)
         if isinstance(result, str):
             return result
         error = apply(result, i)

@@ -241,11 +241,13 @@ class MatrixView(QWidget):
         layout.addLayout(self._footer)
         self._style()
         self.show_numbers(False)
-        self._show_shape()
 
     # --- public API -------------------------------------------------------------------------------
     def set_matrix(self, name: str, array: np.ndarray) -> None:
-        """Show `array` (2-D; a 1-D array is a column) under `name`, e.g. "W[2]" or "A[1]"."""
+        """Show `array` (2-D; a 1-D array is a column) under `name`, e.g. "W[2]" or "A[1]".
+
+        The array is kept, not copied (the engine never changes one in place). The same shape as
+        before keeps the zoom, the scroll position and the table's selection."""
         array = np.asarray(array, dtype=np.float64)
         if array.ndim != 2:
             array = array.reshape(-1, 1) if array.ndim < 2 else array.reshape(array.shape[0], -1)

@@ -197,3 +197,14 @@ def test_a_resumed_run_numbers_its_iterations_from_where_it_left_off():
     assert s1.iteration == 25 and s2.iteration == 40
     assert c1 + c2 == c_whole  # same points, same numbers
     assert np.array_equal(whole.parameters["W1"], halves.parameters["W1"])
+
+
+def test_the_trainer_never_leaks_its_floating_point_settings():
+    X, Y = _blobs()
+    before = np.geterr()
+    gen = train(Network.create([2, 4, 1], ["tanh", "sigmoid"]), X, Y, TrainConfig(iterations=300))
+    next(gen)
+    assert np.geterr() == before  # at a yield the caller's settings are back
+    next(gen)
+    gen.close()
+    assert np.geterr() == before
