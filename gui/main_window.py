@@ -413,7 +413,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         self.training.shutdown()  # stop the worker and join it before the window goes
-        self.gradcheck_panel.close()
+        self.gradcheck_panel.shutdown()  # and wait for a gradient check still running
         if self._persist:
             self.save_settings()
         super().closeEvent(event)
