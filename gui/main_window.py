@@ -111,6 +111,8 @@ class MainWindow(QMainWindow):
         self.controller.network_changed.connect(self._update_actions)
         self._update_status()
         self._update_actions()
+        # --- extensions: features that add their own menus, actions or docks (one line each) ---
+        # --- end of extensions ---
         self._size_to_screen()
         self._persist = restore_settings  # a screenshot or a test leaves the user's settings alone
         if restore_settings:
