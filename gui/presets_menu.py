@@ -1,0 +1,96 @@
+"""The Examples menu: lecture presets in one click, each saying in a line what it shows."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
+
+from core import architecture
+from core.errors import DeepStepError
+from core.presets import Preset, load_presets
+from .data_panel import open_data_file
+
+
+class PresetRunner(QObject):
+    """Applies a preset to the window's session; trains a sweep as compared runs, one after another."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self._sweep: list[int] = []
+        self._preset: Preset | None = None
+        window.training.state_changed.connect(self._on_state)
+
+    def apply(self, preset: Preset) -> bool:
+        w = self.window
+        c, training = w.controller, w.training
+        training.stop()
+        w.stepping.set_active(False)
+        self._sweep = []
+        if preset.data is not None:
+            if not c.set_data_settings(preset.data, text=f"Example: {preset.title}"):
+                return False
+        elif c.data.n_x != preset.requires_images:
+            answer = QMessageBox.question(
+                w, preset.title, f"{preset.shows}\n\nThis example needs the course's cat images "
+                f"({preset.requires_images:,} inputs). Open train_catvnoncat.h5 now?")
+            if answer != QMessageBox.Yes or not open_data_file(w, c):
+                return False
+            if c.data.n_x != preset.requires_images:
+                w.show_error(preset.title, f"These data have {c.data.n_x:,} inputs, not "
+                                           f"{preset.requires_images:,}: open train_catvnoncat.h5.")
+                return False
+        try:
+            network = architecture.with_hidden(c.network, [n for n, _ in preset.hidden],
+                                               [a for _, a in preset.hidden], preset.init.scheme,
+                                               preset.init.seed)
+        except DeepStepError as e:
+            w.show_error(preset.title, str(e))
+            return False
+        c.set_network(network, f"Example: {preset.title}")
+        training.set_init(scheme=preset.init.scheme, seed=preset.init.seed)
+        h = preset.hyper
+        training.set_hyperparameters(learning_rate=h.learning_rate, iterations=h.iterations,
+                                     batch_size=h.batch_size, l2=h.l2, target_cost=h.target_cost)
+        self._preset = preset
+        w.statusBar().showMessage(f"{preset.title}: {preset.shows}", 15000)
+        w.training_panel.status.setText(preset.shows)
+        if preset.sweep:
+            for run in training.runs.runs:  # the sweep's runs alone on the plot
+                training.set_run_visible(run.number, False)
+            self._sweep = list(preset.sweep)
+            self._next_in_sweep()
+        return True
+
+    def _next_in_sweep(self) -> None:
+        if not self._sweep:
+            return
+        units = self._sweep.pop(0)
+        w = self.window
+        if w.controller.network.L > 1:
+            w.controller.set_units(1, units)
+        w.training.reset()
+        w.training.play()
+
+    def _on_state(self, state: str) -> None:
+        t = self.window.training
+        if state == "idle" and self._sweep and t.iteration >= t.session.hyper.iterations:
+            self._next_in_sweep()
+
+
+def install_presets(window) -> None:
+    runner = PresetRunner(window)
+    window.presets = runner
+    menu = window.menuBar().addMenu("E&xamples")
+    help_action = next((a for a in window.menuBar().actions() if a.text().replace("&", "") == "Help"), None)
+    if help_action is not None:
+        window.menuBar().insertMenu(help_action, menu)
+    window.preset_actions = {}
+    for preset in load_presets():
+        action = QAction(preset.title, window)
+        action.setToolTip(preset.shows)
+        action.setStatusTip(preset.shows)
+        action.triggered.connect(lambda _=False, p=preset: runner.apply(p))
+        menu.addAction(action)
+        window.preset_actions[preset.id] = action
+    menu.setToolTipsVisible(True)
