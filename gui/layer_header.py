@@ -18,13 +18,10 @@ class LayerHeader(QFrame):
     activation_requested = Signal(int, str)   # (l, activation)
     remove_requested = Signal(int)            # l
 
-    WIDTH = 132
-
     def __init__(self, l: int, parent=None):
         super().__init__(parent)
         self.l = l
         self.setObjectName("layerHeader")
-        self.setFixedWidth(self.WIDTH)
         self.title = QLabel()
         self.title.setAlignment(Qt.AlignCenter)
         font = self.title.font()

@@ -23,6 +23,7 @@ from .data_panel import DataPanel, open_data_file
 from .layer_panel import LayerPanel
 from .network_canvas import SHAPE_KINDS, NetworkCanvas
 from .predictions import PredictionUpdater
+from .presentation import install_presentation
 from .presets_menu import install_presets
 from .train_actions import TrainActions
 from .training_controller import TrainingController
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         # --- extensions: features that add their own menus, actions or docks (one line each) ---
         install_presets(self)
+        install_presentation(self)
         # --- end of extensions ---
         self._size_to_screen()
         self._persist = restore_settings  # a screenshot or a test leaves the user's settings alone

@@ -28,9 +28,10 @@ SHAPE_KINDS = ("W", "b", "Z", "A", "params")
 EDGE_LEVELS = 12          # edge strengths drawn in this many steps (one pen each)
 STEP_COLORS = {"forward": "#2e9d4f", "cost": "#8e44ad", "backward": "#d35400", "update": "#2a7de1"}
 MAX_DRAWN = 64            # more units than this are always drawn collapsed
-COLUMN_MIN_WIDTH = 184     # a header (132) and a "+" button (30) side by side, with air
-HEADER_HEIGHT = 104
-SHAPE_LINE_HEIGHT = 24
+# Sizes follow the font (×1.45 in presentation mode): in units of its line height, about 17 px.
+HEADER_WIDTH_EM = 7.6      # a layer's header: "leaky ReLU" with its arrow, "−  4  +"
+HEADER_HEIGHT_EM = 6.0
+COLUMN_GAP = 52            # room for a "+" button between two headers
 MARGIN = 16
 NODE_RADIUS = 17.0         # px, largest node without a map
 MAP_NODE_RADIUS = 26.0     # px, largest node showing its map: big enough to read from the back of a room
@@ -205,7 +206,7 @@ class NetworkCanvas(QWidget):
     # --- geometry ---------------------------------------------------------------------------------
     def minimumSizeHint(self):
         from PySide6.QtCore import QSize
-        return QSize(self.controller.network.L * COLUMN_MIN_WIDTH + LayerHeader.WIDTH + 2 * MARGIN, 420)
+        return QSize(self.controller.network.L * self._column_min_width() + self._header_width() + 2 * MARGIN, 420)
 
     def sizeHint(self):
         from PySide6.QtCore import QSize
@@ -215,18 +216,30 @@ class NetworkCanvas(QWidget):
         super().resizeEvent(event)
         self._relayout()
 
+    def _line_height(self) -> int:
+        return self.fontMetrics().height() + 6
+
+    def _header_width(self) -> int:
+        return round(HEADER_WIDTH_EM * self.fontMetrics().height())
+
+    def _header_height(self) -> int:
+        return round(HEADER_HEIGHT_EM * self.fontMetrics().height())
+
+    def _column_min_width(self) -> int:
+        return self._header_width() + COLUMN_GAP
+
     def _column_x(self) -> list[float]:
         L = self.controller.network.L
-        left = MARGIN + LayerHeader.WIDTH / 2
-        right = self.width() - MARGIN - LayerHeader.WIDTH / 2
+        left = MARGIN + self._header_width() / 2
+        right = self.width() - MARGIN - self._header_width() / 2
         step = (right - left) / L if L else 0
         return [left + i * step for i in range(L + 1)]
 
     def _shapes_height(self) -> int:
-        return SHAPE_LINE_HEIGHT * len(self.shape_kinds) + 12
+        return self._line_height() * len(self.shape_kinds) + 12
 
     def neuron_area(self) -> QRectF:
-        top = MARGIN + HEADER_HEIGHT + 8
+        top = MARGIN + self._header_height() + 8
         bottom = self.height() - MARGIN - self._shapes_height()
         return QRectF(0, top, self.width(), max(60.0, bottom - top))
 
@@ -234,18 +247,19 @@ class NetworkCanvas(QWidget):
         xs = self._column_x()
         net = self.controller.network
         for l, header in enumerate(self._headers, start=1):
+            header.setFixedWidth(self._header_width())
             header.adjustSize()
             header.move(int(xs[l] - header.width() / 2), MARGIN)
         for i, label in enumerate(self._io_labels):
             x = xs[0] if i == 0 else xs[-1]
-            label.setFixedWidth(LayerHeader.WIDTH)
-            label.adjustSize()
+            label.setFixedWidth(self._header_width())
+            label.setFixedHeight(label.heightForWidth(self._header_width()))
             label.move(int(x - label.width() / 2), MARGIN + 8)
         for i, button in enumerate(self._insert_buttons):
             button.adjustSize()
             size = 30
             button.setFixedSize(size, size)
-            button.move(int((xs[i] + xs[i + 1]) / 2 - size / 2), MARGIN + HEADER_HEIGHT // 2 - size // 2)
+            button.move(int((xs[i] + xs[i + 1]) / 2 - size / 2), MARGIN + self._header_height() // 2 - size // 2)
         area = self.neuron_area()
         top = area.bottom() + 12
         for i, col in enumerate(self._shape_labels):
@@ -255,10 +269,11 @@ class NetworkCanvas(QWidget):
                 visible = kind in self.shape_kinds and label.property("plain") is not None
                 label.setVisible(visible)
                 if visible:
-                    label.setFixedWidth(int(min(COLUMN_MIN_WIDTH, self.width() / (net.L + 1))))
+                    label.setFixedWidth(int(min(self._column_min_width(), self.width() / (net.L + 1))))
+                    label.setFixedHeight(self._line_height())
                     x = min(max(0, xs[i] - label.width() / 2), self.width() - label.width())
                     label.move(int(x), int(y))
-                    y += SHAPE_LINE_HEIGHT
+                    y += self._line_height()
         self._layout_nodes(xs, area)
         self.update()
 
@@ -318,7 +333,7 @@ class NetworkCanvas(QWidget):
         p.setPen(Qt.NoPen)
         p.setBrush(band)
         area = self.neuron_area()
-        width = LayerHeader.WIDTH + 12
+        width = self._header_width() + 12
         for i in columns:
             if 0 < i <= last:
                 x = self._nodes[i][0][1].x()
@@ -345,7 +360,7 @@ class NetworkCanvas(QWidget):
         color.setAlpha(38)
         p.setPen(Qt.NoPen)
         p.setBrush(color)
-        width = LayerHeader.WIDTH + 12
+        width = self._header_width() + 12
         p.drawRoundedRect(QRectF(x - width / 2, MARGIN - 6, width, self.height() - 2 * MARGIN + 12), 10, 10)
 
     def _paint_edges(self, p: QPainter) -> None:
@@ -441,6 +456,9 @@ class NetworkCanvas(QWidget):
             self._maps.recolor(theme.is_dark(self.palette()))
             self.update()
         super().changeEvent(event)
+        if event.type() == QEvent.FontChange and hasattr(self, "_maps"):
+            self.updateGeometry()  # sizes follow the font (presentation mode)
+            self._relayout()
 
     def _show_popup(self, node: tuple[int, int]) -> None:
         i, u = node
@@ -469,7 +487,7 @@ class NetworkCanvas(QWidget):
         detail = self._maps.detail(net, node)
         self.popup.show_map(title, image if detail is None else detail, lut, labels, caption, self._node_tooltip_details(i, u))
         center = next(c for k, c in self._nodes[i] if k == u)
-        self.popup.place_beside(center, self._radius, top=MARGIN + HEADER_HEIGHT + 4)
+        self.popup.place_beside(center, self._radius, top=MARGIN + self._header_height() + 4)
         self.popup.show()
         self.popup.raise_()
 
@@ -498,7 +516,7 @@ class NetworkCanvas(QWidget):
         xs = [col[0][1].x() for col in self._nodes] if self._nodes else self._column_x()
         distances = [abs(x - cx) for cx in xs]
         i = int(np.argmin(distances))
-        return i if distances[i] <= LayerHeader.WIDTH / 2 + 6 else -1
+        return i if distances[i] <= self._header_width() / 2 + 6 else -1
 
     def mousePressEvent(self, event):
         if event.button() == Qt.LeftButton:
