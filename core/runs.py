@@ -40,6 +40,7 @@ class Run:
     test_accuracy: float | None = None
     stopped: str | None = None
     changes: list = field(default_factory=list)      # [(iteration, "lr 0.3 → 0.03"), ...]
+    timeline: list = field(default_factory=list)     # [(iteration, parameters), ...] bounded, oldest first
     visible: bool = True                              # ticked for the overlay
 
     @property
@@ -63,6 +64,26 @@ class Run:
     def summary(self) -> str:
         s = self.settings()
         return f"{self.name}: {s['layers']} {s['activations']}, lr {s['lr']}, {s['init']} seed {s['seed']}"
+
+
+TIMELINE_BYTES = 64 * 2 ** 20   # parameters kept per run for scrubbing back
+TIMELINE_LENGTH = 240
+
+
+def keep_in_timeline(run: Run, iteration: int, parameters: dict) -> None:
+    """Add a snapshot of the parameters; when over the bound, thin the older half by two.
+
+    The bound is on count and on bytes, so a small network keeps ~240 moments of its run and the
+    12288-input cat network (2 MB of parameters) about 32.
+    """
+    if run.timeline and run.timeline[-1][0] >= iteration:
+        return
+    run.timeline.append((iteration, parameters))
+    size = sum(v.nbytes for v in parameters.values())
+    limit = max(4, min(TIMELINE_LENGTH, TIMELINE_BYTES // max(size, 1)))
+    if len(run.timeline) > limit:
+        half = len(run.timeline) // 2
+        run.timeline[:half] = run.timeline[:half:2]
 
 
 def differences(runs: list[Run]) -> dict[int, str]:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal
 
 from core.errors import ConfigError
-from core.runs import RunBook, fingerprint
+from core.runs import RunBook, fingerprint, keep_in_timeline
 from core.session import Hyperparameters, InitSettings
 from core.training import TrainConfig, check_l2, check_learning_rate
 from .trainer import Trainer
@@ -30,6 +30,7 @@ class TrainingController(QObject):
     hyper_changed = Signal()           # session.hyper or session.init changed
     diverged = Signal(str)             # the reason, for a visible message
     was_reset = Signal()               # back at iteration 0 (reset, or an edit ended the run)
+    timeline_changed = Signal()        # a moment added, or the view moved to the past or back
     message = Signal(str)              # a short status-bar note
     error = Signal(str, str)
 
@@ -41,6 +42,8 @@ class TrainingController(QObject):
         self.iteration = 0             # iterations done in the current run
         self.same_start = True         # reset returns to the seeded start: runs compare fairly
         self.last_snapshot = None
+        self.viewing = None            # the iteration shown from the timeline, or None: the present
+        self._present = None           # the parameters of the present while the past is shown
         self._state = "idle"
         self.trainer = Trainer(self)
         self.trainer.snapshot.connect(self._on_snapshot)
@@ -61,7 +64,34 @@ class TrainingController(QObject):
     def toggle(self) -> None:
         self.pause() if self._state == "running" else self.play()
 
+    # --- the timeline ------------------------------------------------------------------------------
+    def timeline(self) -> list:
+        run = self.current or (self.runs.runs[-1] if self.runs.runs else None)
+        return run.timeline if run is not None else []
+
+    def show_past(self, index: int) -> None:
+        """Show the network as it was at timeline moment `index`; training pauses meanwhile."""
+        moments = self.timeline()
+        if not moments:
+            return
+        index = max(0, min(index, len(moments) - 1))
+        if self._state == "running":
+            self.pause()
+        if self._present is None:
+            self._present = self.controller.network.parameters
+        self.viewing, parameters = moments[index]
+        self.controller.set_parameters(dict(parameters))
+        self.timeline_changed.emit()
+
+    def back_to_present(self) -> None:
+        if self._present is None:
+            return
+        present, self._present, self.viewing = self._present, None, None
+        self.controller.set_parameters(present)
+        self.timeline_changed.emit()
+
     def play(self) -> None:
+        self.back_to_present()  # training resumes from the present, not from a moment shown
         if self._state == "paused" and self.trainer.running:
             self.trainer.resume()
             return
@@ -76,6 +106,7 @@ class TrainingController(QObject):
 
     def step(self) -> None:
         """One iteration, then stop (pauses a running run first)."""
+        self.back_to_present()
         if self.trainer.running:
             self.trainer.stop()
         self._start(1)
@@ -89,6 +120,7 @@ class TrainingController(QObject):
 
     def reset(self) -> None:
         """Back to the initial weights: a new run begins at the next play."""
+        self._present, self.viewing = None, None
         self.trainer.stop()
         self._end_run("reset")
         if not self.same_start:  # a new seed each time, so runs start differently
@@ -190,11 +222,16 @@ class TrainingController(QObject):
         self.run_finished.emit(run)
 
     def _on_snapshot(self, snap, costs, test_costs) -> None:
-        self.controller.set_parameters(dict(snap.parameters))
         self.iteration = snap.iteration
         self.last_snapshot = snap
         run = self.current
+        if self._present is not None:  # the past is on screen: the present moves on behind it
+            self._present = dict(snap.parameters)
+        else:
+            self.controller.set_parameters(dict(snap.parameters))
         if run is not None:
+            keep_in_timeline(run, snap.iteration, snap.parameters)
+            self.timeline_changed.emit()
             run.costs.extend(costs)
             run.test_costs.extend(test_costs)
             if snap.grad_norms is not None:
@@ -229,6 +266,7 @@ class TrainingController(QObject):
 
     def _on_edit(self) -> None:
         """The architecture or data changed: the worker stops and the run ends, cleanly."""
+        self._present, self.viewing = None, None
         self.trainer.stop()
         self._end_run("network or data edited")
         self.iteration = 0

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QToolButton, QVBoxLayout, QWidget)
 
 from core.network import INIT_SCHEMES
+from .timeline import TimelineBar
 
 LR_MIN_EXP, LR_MAX_EXP, LR_STEPS_PER_DECADE = -5, 1, 100
 INIT_NAMES = {"zeros": "zeros", "small": "small random × 0.01", "xavier": "Xavier ÷ √n[l−1]",
@@ -140,6 +141,8 @@ class TrainingPanel(QWidget):
         box = QVBoxLayout(self)
         box.addLayout(buttons)
         box.addWidget(self.progress)
+        self.timeline = TimelineBar(training)
+        box.addWidget(self.timeline)
         box.addWidget(self.status)
         box.addWidget(self.banner)
         box.addLayout(form)

@@ -1,0 +1,59 @@
+"""The timeline: scrub back through the moments of the current run; the canvas, boundary and
+neuron maps show the network as it was then. Play (or "Present") goes on from the present."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+
+
+class TimelineBar(QWidget):
+    def __init__(self, training, parent=None):
+        super().__init__(parent)
+        self.training = training
+        self.setAccessibleName("Timeline")
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setToolTip("Drag back through the run: the network, boundary and neuron maps show "
+                               "each moment as it was (training pauses)")
+        self.slider.setAccessibleName("Timeline of the run")
+        self.label = QLabel()
+        self.label.setMinimumWidth(150)
+        self.label.setAccessibleName("Moment shown")
+        self.present = QPushButton("Present")
+        self.present.setToolTip("Back to the latest parameters (Play also goes on from the present)")
+        self.present.setAccessibleName("Back to the present")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Timeline"))
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.label)
+        row.addWidget(self.present)
+        self.slider.valueChanged.connect(self._moved)
+        self.present.clicked.connect(training.back_to_present)
+        training.timeline_changed.connect(self.refresh)
+        training.was_reset.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        moments = self.training.timeline()
+        viewing = self.training.viewing
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, max(0, len(moments) - 1))
+        if viewing is None:
+            self.slider.setValue(self.slider.maximum())
+        else:
+            index = next((k for k, (i, _) in enumerate(moments) if i == viewing), self.slider.value())
+            self.slider.setValue(index)
+        self.slider.blockSignals(False)
+        self.slider.setEnabled(len(moments) > 1)
+        self.present.setEnabled(viewing is not None)
+        if viewing is not None:
+            self.label.setText(f"<b>iteration {viewing:,}</b> (past)")
+        elif moments:
+            self.label.setText(f"iteration {moments[-1][0]:,} (present)")
+        else:
+            self.label.setText("no moments yet")
+
+    def _moved(self, index: int) -> None:
+        if index == self.slider.maximum() and self.training.viewing is None:
+            return
+        self.training.show_past(index)

@@ -1,0 +1,57 @@
+"""The timeline: an earlier moment shows an earlier boundary; play resumes from the present."""
+import numpy as np
+import pytest
+
+from gui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(restore_settings=False)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()
+
+
+def test_scrubbing_shows_an_earlier_network_and_boundary(window, qtbot):
+    t, c = window.training, window.controller
+    t.set_hyperparameters(iterations=1500)
+    t.play()
+    qtbot.waitUntil(lambda: t.state == "idle", timeout=30000)
+    moments = t.timeline()
+    assert len(moments) >= 3 and moments[-1][0] == 1500
+    present_W1 = c.network.parameters["W1"].copy()
+    qtbot.wait(50)
+    late = window.boundary_panel.probability_image()
+    bar = window.training_panel.timeline
+    bar.slider.setValue(0)                                   # the first moment kept
+    assert t.viewing == moments[0][0]
+    assert np.array_equal(c.network.parameters["W1"], moments[0][1]["W1"])
+    qtbot.waitUntil(lambda: not np.array_equal(window.boundary_panel.probability_image(), late), timeout=3000)
+    assert "past" in bar.label.text()
+    bar.present.click()
+    assert t.viewing is None and np.array_equal(c.network.parameters["W1"], present_W1)
+
+
+def test_play_goes_on_from_the_present(window, qtbot):
+    t, c = window.training, window.controller
+    t.set_hyperparameters(iterations=400)
+    t.play()
+    qtbot.waitUntil(lambda: t.state == "idle", timeout=30000)
+    t.show_past(0)
+    t.set_hyperparameters(iterations=500)
+    t.play()
+    qtbot.waitUntil(lambda: t.state == "idle" and t.iteration == 500, timeout=30000)
+    run = t.runs.runs[-1]
+    assert list(run.costs.iterations) == list(range(500))  # one unbroken run, no jump back
+
+
+def test_the_timeline_is_bounded():
+    from core.runs import Run, keep_in_timeline
+    from core.session import Hyperparameters, InitSettings
+    run = Run(1, "x", (2, 1), ("sigmoid",), InitSettings(), Hyperparameters(), "0")
+    big = {"W1": np.zeros((20, 12288)), "b1": np.zeros((20, 1))}
+    for i in range(1000):
+        keep_in_timeline(run, i, big)
+    assert len(run.timeline) <= 35 and run.timeline[0][0] == 0 and run.timeline[-1][0] == 999
