@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.dataset import DataSet
-from core.errors import DeepStepError
-from core.network import Network
+from core.errors import ConfigError, DeepStepError
+from core.network import Network, check_parameters
 from core.propagation import forward
 from core.session import DataSettings, Session, load_data, with_point, without_point
 
@@ -153,10 +153,19 @@ class SessionController(QObject):
         return self.set_data(data, settings, text)
 
     # --- parameters (not undoable: training changes them all the time) ---------------------------
-    def set_parameters(self, parameters: dict) -> None:
+    def set_parameters(self, parameters: dict) -> bool:
+        """New values for the current architecture (training, stepping, the timeline, a reset).
+
+        Parameters of another shape (a late snapshot of a network since edited) are refused.
+        """
+        try:
+            check_parameters(parameters, self.session.network.layer_sizes)
+        except ConfigError:
+            return False
         self.session.network.parameters = parameters
         self._forward = None
         self.network_changed.emit()
+        return True
 
     def reset_parameters(self) -> None:
         self.set_parameters(self.session.initial_parameters())

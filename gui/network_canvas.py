@@ -279,6 +279,7 @@ class NetworkCanvas(QWidget):
 
     def _layout_nodes(self, xs, area: QRectF) -> None:
         sizes = self.controller.network.layer_sizes
+        self._laid_out_for = sizes
         fit = max(3, int(area.height() // 26))
         columns = []
         for n in sizes:
@@ -304,6 +305,11 @@ class NetworkCanvas(QWidget):
 
     # --- painting ---------------------------------------------------------------------------------
     def paintEvent(self, event):
+        if getattr(self, "_laid_out_for", None) != self.controller.network.layer_sizes:
+            # A paint can come in the middle of an edit (a sibling's synchronous repaint, while
+            # the signals that refresh this canvas are still on their way): lay the nodes out
+            # for the network as it is now, so the drawing never mixes two architectures.
+            self._layout_nodes(self._column_x(), self.neuron_area())
         p = QPainter(self)
         p.setRenderHint(QPainter.Antialiasing)
         pal = self.palette()

@@ -29,6 +29,8 @@ class StepController(QObject):
         self._applying = False
         controller.network_changed.connect(self._on_network_changed)
         controller.data_changed.connect(self._rebuild)
+        # Training and stepping are two ways through the same pass: playing leaves stepping.
+        training.state_changed.connect(lambda state: state == "running" and self.set_active(False))
 
     # --- mode -------------------------------------------------------------------------------------
     def set_active(self, on: bool) -> None:

@@ -109,13 +109,18 @@ class Trainer(QObject):
         if self._control is not None:
             self._control.set_hyperparameters(learning_rate=learning_rate, l2=l2)
 
-    def stop(self) -> None:
-        """Stop the worker and wait for it: nothing is left running."""
+    def stop(self, discard: bool = False) -> None:
+        """Stop the worker and wait for it: nothing is left running.
+
+        Its last snapshots are handed on, unless `discard` (the network they belong to was
+        edited away: they no longer fit it).
+        """
         if self._worker is None:
             return
         self._control.stop()
         self._worker.wait()
-        self._poll()
+        if not discard:
+            self._poll()
         self._discard()
 
     def _discard(self) -> None:

@@ -267,7 +267,7 @@ class TrainingController(QObject):
     def _on_edit(self) -> None:
         """The architecture or data changed: the worker stops and the run ends, cleanly."""
         self._present, self.viewing = None, None
-        self.trainer.stop()
+        self.trainer.stop(discard=True)
         self._end_run("network or data edited")
         self.iteration = 0
         self.last_snapshot = None
