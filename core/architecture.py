@@ -1,30 +1,51 @@
-"""Editing a network's architecture while keeping every parameter that still fits.
+"""Editing a network's architecture while keeping every parameter that still means the same.
 
 An edit re-initialises only what must change: the edited layer's W and b and the next layer's W
-(their shapes change); every other tensor keeps its (possibly trained) values. Fresh tensors are
-those that init_parameters(new layer sizes, init, seed) would give at that place, so a reset
-after any edit gives the same start every time.
+(its input is now another layer); every other tensor keeps its (possibly trained) values. Fresh
+tensors are those that init_parameters(new layer sizes, init, seed) gives at that place.
+
+A network still at its start (its parameters are exactly init_parameters of its architecture)
+gets the whole start of the new architecture: init_parameters draws W[1..L] from one random
+stream, so a layer after the edit would otherwise keep numbers drawn at another point of the
+stream. Either way an edit followed by "reset" changes nothing, and an edit of an untrained
+network equals a fresh start.
 """
 from __future__ import annotations
+
+import numpy as np
 
 from .errors import ConfigError
 from .network import MAX_HIDDEN_LAYERS, Network, init_parameters, validate_architecture
 
 
 def rebuild(network: Network, layer_sizes, activations, origin, init, seed, scale=None) -> Network:
-    """A network of the new architecture; origin[l-1] is the old layer that new layer l comes from
-    (or None). A tensor is kept from its old layer when its shape is unchanged."""
+    """A network of the new architecture. origin[l-1] is the old layer that new layer l comes from,
+    or None for a new or resized layer (fresh W and b). A kept layer keeps its b, and its W too
+    unless its input changed: another layer, or another n[0]. A shape that happens to match does
+    not make a tensor meaningful in its new place, so shapes are never the test."""
     layer_sizes, activations = validate_architecture(layer_sizes, activations)
-    fresh = init_parameters(layer_sizes, init, seed, scale, dtype=network.parameters["W1"].dtype)
+    dtype = network.parameters["W1"].dtype
+    fresh = init_parameters(layer_sizes, init, seed, scale, dtype=dtype)
+    if at_start(network, init, seed, scale):
+        return Network(layer_sizes, activations, fresh)
     parameters = {}
     for l in range(1, len(layer_sizes)):
         old = origin[l - 1]
-        for kind in ("W", "b"):
-            name = f"{kind}{l}"
-            kept = network.parameters.get(f"{kind}{old}") if old is not None else None
-            parameters[name] = kept.copy() if kept is not None and kept.shape == fresh[name].shape \
-                else fresh[name]
+        if old is None:
+            same_input = False
+        elif l == 1:
+            same_input = layer_sizes[0] == network.layer_sizes[0]
+        else:
+            same_input = origin[l - 2] is not None and origin[l - 2] == old - 1
+        parameters[f"W{l}"] = network.parameters[f"W{old}"].copy() if same_input else fresh[f"W{l}"]
+        parameters[f"b{l}"] = network.parameters[f"b{old}"].copy() if old is not None else fresh[f"b{l}"]
     return Network(layer_sizes, activations, parameters)
+
+
+def at_start(network: Network, init, seed, scale=None) -> bool:
+    """True if the network's parameters are exactly those init_parameters gives its architecture."""
+    start = init_parameters(network.layer_sizes, init, seed, scale, dtype=network.parameters["W1"].dtype)
+    return all(np.array_equal(network.parameters[name], value) for name, value in start.items())
 
 
 def insert_layer(network: Network, l: int, units: int, activation: str, init, seed, scale=None) -> Network:
@@ -59,7 +80,8 @@ def set_units(network: Network, l: int, units: int, init, seed, scale=None) -> N
         raise ConfigError(f"only hidden layers 1..{network.L - 1} can change size, not {l}")
     sizes = list(network.layer_sizes)
     sizes[l] = units
-    return rebuild(network, sizes, network.activations, range(1, network.L + 1), init, seed, scale)
+    origin = list(range(1, l)) + [None] + list(range(l + 1, network.L + 1))
+    return rebuild(network, sizes, network.activations, origin, init, seed, scale)
 
 
 def set_activation(network: Network, l: int, activation: str) -> Network:
@@ -75,7 +97,7 @@ def set_inputs(network: Network, n_x: int, init, seed, scale=None) -> Network:
     """The data now has n_x features: W1 is drawn afresh if its width changes."""
     sizes = list(network.layer_sizes)
     sizes[0] = n_x
-    return rebuild(network, sizes, network.activations, range(1, network.L + 1), init, seed, scale)
+    return rebuild(network, sizes, network.activations, list(range(1, network.L + 1)), init, seed, scale)
 
 
 def with_hidden(network: Network, hidden_units, hidden_activations, init, seed, scale=None) -> Network:
