@@ -15,7 +15,7 @@ import numpy as np
 
 from .cost import compute_cost
 from .network import Network
-from .propagation import LayerCache, LayerGrads, layer_backward, layer_forward, linear_backward
+from .propagation import LayerCache, LayerGrads, layer_backward, layer_forward, linear_backward, output_dA
 from .update import update_parameters
 
 G_NAMES = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "linear": "id"}
@@ -24,6 +24,11 @@ G_NAMES = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky
 class Term(NamedTuple):
     symbol: str          # e.g. "W[2]"
     shape: tuple         # its live shape
+    broadcast: tuple = ()  # the shape NumPy stretches it to in this equation (b[l] across m columns)
+
+    def text(self) -> str:
+        stretched = f" →broadcast→ {_shape(self.broadcast)}" if self.broadcast else ""
+        return f"{self.symbol} {_shape(self.shape)}{stretched}"
 
 
 class Equation(NamedTuple):
@@ -33,8 +38,8 @@ class Equation(NamedTuple):
     note: str = ""       # e.g. the broadcast of b
 
     def text(self) -> str:
-        parts = [f"{p.symbol} {_shape(p.shape)}" if isinstance(p, Term) else p for p in self.rhs]
-        return f"{self.lhs.symbol} {_shape(self.lhs.shape)} = " + " ".join(parts)
+        parts = [p.text() if isinstance(p, Term) else p for p in self.rhs]
+        return f"{self.lhs.text()} = " + " ".join(parts)
 
 
 class Step(NamedTuple):
@@ -134,7 +139,8 @@ class Stepper:
         A, cache = layer_forward(s.A, W, b, act)
         m = s.A.shape[1]
         eqs = [Equation(Term(f"Z[{l}]", cache.Z.shape),
-                        [Term(f"W[{l}]", W.shape), "·", Term(f"A[{l - 1}]", s.A.shape), "+", Term(f"b[{l}]", b.shape)],
+                        [Term(f"W[{l}]", W.shape), "·", Term(f"A[{l - 1}]", s.A.shape), "+",
+                         Term(f"b[{l}]", b.shape, cache.Z.shape)],
                         f"b[{l}] {_shape(b.shape)} is broadcast across the {m} columns"),
                Equation(Term(f"A[{l}]", A.shape), [f"{G_NAMES[act]}(", Term(f"Z[{l}]", cache.Z.shape), ")"])]
         caches = s.caches + (cache,)
@@ -161,19 +167,28 @@ class Stepper:
         if l == L:
             dA_prev, dW, db = linear_backward(s.dZ, cache, need_dA_prev, self.l2)
             grads = LayerGrads(dA_prev, s.dZ, dW, db)
-            first = Equation(Term(f"dZ[{L}]", s.dZ.shape),
-                             [Term(f"A[{L}]", cache.A.shape), "−", Term("Y", self.Y.shape)],
-                             "the sigmoid's g' and the cost's derivative cancel to A − Y")
-            reads = {f"A[{L}]": cache.A, "Y": self.Y, f"A[{l - 1}]": cache.A_prev, f"W[{l}]": cache.W}
+            # dA[L] is shown so the pattern dZ = dA * g'(Z) is visible at every layer; what flows
+            # on is dZ[L] = A[L] − Y, which is finite even where A[L] is exactly 0 or 1.
+            dAL = output_dA(cache.A, self.Y)
+            first = [Equation(Term(f"dA[{L}]", dAL.shape),
+                              ["−(", Term("Y", self.Y.shape), "/", Term(f"A[{L}]", cache.A.shape),
+                               "− (1 − Y) / (1 −", Term(f"A[{L}]", cache.A.shape), "))"],
+                              "each example's ∂loss/∂A[L]: shown; A − Y below is what flows on"),
+                     Equation(Term(f"dZ[{L}]", s.dZ.shape),
+                              [Term(f"dA[{L}]", dAL.shape), "*", "σ′(", Term(f"Z[{L}]", cache.Z.shape), ") =",
+                               Term(f"A[{L}]", cache.A.shape), "−", Term("Y", self.Y.shape)],
+                              "the sigmoid's g′ and the cost's derivative cancel to A − Y")]
+            reads = {f"dA[{L}]": dAL, f"A[{L}]": cache.A, "Y": self.Y, f"A[{l - 1}]": cache.A_prev,
+                     f"W[{l}]": cache.W}
         else:
             act = self.network.activations[l - 1]
             grads = layer_backward(s.dA, cache, act, need_dA_prev, self.l2)
-            first = Equation(Term(f"dZ[{l}]", grads.dZ.shape),
-                             [Term(f"dA[{l}]", s.dA.shape), "*", f"{G_NAMES[act]}′(", Term(f"Z[{l}]", cache.Z.shape), ")"],
-                             "* multiplies element by element")
+            first = [Equation(Term(f"dZ[{l}]", grads.dZ.shape),
+                              [Term(f"dA[{l}]", s.dA.shape), "*", f"{G_NAMES[act]}′(", Term(f"Z[{l}]", cache.Z.shape), ")"],
+                              "* multiplies element by element")]
             reads = {f"dA[{l}]": s.dA, f"Z[{l}]": cache.Z, f"A[{l - 1}]": cache.A_prev, f"W[{l}]": cache.W}
         m = cache.A_prev.shape[1]
-        eqs = [first,
+        eqs = first + [
                Equation(Term(f"dW[{l}]", grads.dW.shape),
                         ["(1/m)", Term(f"dZ[{l}]", grads.dZ.shape), "·", Term(f"A[{l - 1}]ᵀ", cache.A_prev.T.shape)]
                         + (["+ (λ/m)", Term(f"W[{l}]", cache.W.shape)] if self.l2 else []), f"m = {m}"),

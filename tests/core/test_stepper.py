@@ -4,7 +4,7 @@ import pytest
 
 from core.cost import compute_cost
 from core.network import Network
-from core.propagation import backward, forward
+from core.propagation import backward, forward, output_dA
 from core.stepper import Stepper, step_list
 from core.update import update_parameters
 
@@ -84,7 +84,7 @@ def test_equation_shapes_match_the_arrays(setup):
     net, X, Y = setup
     stepper = Stepper(net, X, Y, learning_rate=0.1)
     r = stepper.forward_step()
-    assert r.equations[0].text() == "Z[1] (5, 4) = W[1] (5, 2) · A[0] (2, 4) + b[1] (5, 1)"
+    assert r.equations[0].text() == "Z[1] (5, 4) = W[1] (5, 2) · A[0] (2, 4) + b[1] (5, 1) →broadcast→ (5, 4)"
     assert "broadcast across the 4 columns" in r.equations[0].note
     stepper.run_to_end()
     back2 = stepper.results[5]
@@ -97,3 +97,16 @@ def test_equation_shapes_match_the_arrays(setup):
             name = term.symbol.rstrip("ᵀ")
             if name in arrays and term.symbol == name and name != "J":  # J is a scalar, shown as (1, 1)
                 assert arrays[name].shape == term.shape, term
+
+
+def test_backward_at_the_output_shows_dA_L_while_A_minus_Y_flows_on(setup):
+    net, X, Y = setup
+    stepper = Stepper(net, X, Y, learning_rate=0.1)
+    for _ in range(5):   # forward 1..3, cost, backward 3
+        r = stepper.forward_step()
+    assert r.step == ("backward", 3)
+    AL, _ = forward(X, net.parameters, net.activations)
+    assert np.array_equal(r.reads["dA[3]"], output_dA(AL, Y))
+    assert np.array_equal(r.writes["dZ[3]"], AL - Y)
+    assert r.equations[0].lhs.symbol == "dA[3]" and r.equations[0].lhs.shape == (1, 4)
+    assert r.equations[1].text() == "dZ[3] (1, 4) = dA[3] (1, 4) * σ′( Z[3] (1, 4) ) = A[3] (1, 4) − Y (1, 4)"
