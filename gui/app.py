@@ -27,6 +27,9 @@ def run_app(screenshot: str | None = None) -> int:
     if screenshot:
         return save_screenshot(window, screenshot)
     window.show()
+    if os.environ.get("DEEPSTEP_EXIT_ON_SHOW"):  # bench/gui.py times start-up to the first painted window
+        app.processEvents()  # the first frame: layout, expose, paint
+        return print("shown", flush=True) or 0
     return app.exec()
 
 
