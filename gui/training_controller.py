@@ -6,7 +6,10 @@ network or the data pauses and resets cleanly: the worker stops and the run ends
 """
 from __future__ import annotations
 
+import time
 from dataclasses import replace
+
+import numpy as np
 
 from PySide6.QtCore import QObject, Signal
 
@@ -17,6 +20,7 @@ from core.training import TrainConfig, check_l2, check_learning_rate
 from .trainer import Trainer
 
 GRAD_HISTORY_LIMIT = 2000
+MERGE_SECONDS = 1.5   # changes to one setting this close together are one change (a slider drag)
 FALLBACK_SNAPSHOT_EVERY = 1000   # snapshots come on request every frame; this is a floor
 
 
@@ -45,11 +49,14 @@ class TrainingController(QObject):
         self.viewing = None            # the iteration shown from the timeline, or None: the present
         self._present = None           # the parameters of the present while the past is shown
         self._state = "idle"
+        self._grad_thinning = _Thinning()
+        self._last_change = None       # the change a next one to the same setting merges into
         self.trainer = Trainer(self)
         self.trainer.snapshot.connect(self._on_snapshot)
         self.trainer.finished.connect(self._on_finished)
         self.trainer.error.connect(self.error)
         self.trainer.state_changed.connect(self._on_trainer_state)
+        self._network = controller.network   # the network before the next edit
         controller.structure_changed.connect(self._on_edit)
 
     @property
@@ -156,7 +163,7 @@ class TrainingController(QObject):
         if self.current is not None:
             for key, value in changes.items():
                 if getattr(old, key) != value:
-                    self.current.changes.append((self.iteration, f"{_SHORT[key]} {_fmt(getattr(old, key))} → {_fmt(value)}"))
+                    self._log_change(key, getattr(old, key), value)
             self.run_updated.emit(self.current)
         self.hyper_changed.emit()
         if self.trainer.running:
@@ -170,6 +177,28 @@ class TrainingController(QObject):
                     self.play()
         return True
 
+    def _log_change(self, key: str, before, after) -> None:
+        """Note a change in the run's log, merged with the previous one when it goes on with it.
+
+        A slider dragged over fifty positions is one change ("lr 1.2 → 0.05"), not fifty: changes
+        to the same setting merge while no iteration ran in between (the values in between were
+        never used) or while they come less than MERGE_SECONDS apart (a drag over a running run).
+        """
+        run, now = self.current, time.monotonic()
+        last = self._last_change
+        if (last is not None and last["run"] is run and last["key"] == key
+                and len(run.changes) in (last["index"], last["index"] + 1)
+                and (last["iteration"] == self.iteration or now - last["time"] < MERGE_SECONDS)):
+            del run.changes[last["index"]:]
+            before, iteration = last["before"], last["iteration"]
+        else:
+            last = self._last_change = {"run": run, "key": key, "before": before,
+                                        "index": len(run.changes), "iteration": self.iteration}
+            iteration = self.iteration
+        last["time"] = now
+        if after != before:  # dragged back to where it began: nothing changed
+            run.changes.append((iteration, f"{_SHORT[key]} {_fmt(before)} → {_fmt(after)}"))
+
     def set_init(self, scheme: str | None = None, seed: int | None = None) -> None:
         """A new initialisation is a new start: the run ends and the weights reset."""
         init = self.session.init
@@ -182,6 +211,19 @@ class TrainingController(QObject):
         if run is not None and run.visible != visible:
             run.visible = visible
             self.runs_changed.emit()
+
+    def restore_runs(self, runs, current: int | None = None, iteration: int = 0) -> None:
+        """The runs of an opened session file; the open one (if any) goes on from `iteration`."""
+        self.trainer.stop(discard=True)
+        self._present, self.viewing = None, None
+        self.runs.restore(runs)
+        self.current = self.runs.get(current) if current is not None else None
+        self.iteration = iteration if self.current is not None else 0
+        self.last_snapshot = None
+        self.runs_changed.emit()
+        self.hyper_changed.emit()
+        self.was_reset.emit()
+        self.timeline_changed.emit()
 
     def remove_run(self, number: int) -> None:
         if self.current is not None and self.current.number == number:
@@ -208,6 +250,8 @@ class TrainingController(QObject):
         self.current = self.runs.new(data_name=s.data.name or "data", layer_sizes=net.layer_sizes,
                                      activations=net.activations, init=s.init, hyper=s.hyper,
                                      start=fingerprint(net.parameters))
+        self._grad_thinning = _Thinning()
+        self._drop_old_timelines()
         self.run_started.emit(self.current)
         self.runs_changed.emit()
 
@@ -219,7 +263,18 @@ class TrainingController(QObject):
         # what changed on the way is in run.changes.
         run.stopped = run.stopped or reason
         self.current = None
+        self._drop_old_timelines()
         self.run_finished.emit(run)
+
+    def _drop_old_timelines(self) -> None:
+        """Only the run in progress, or else the newest, can be scrubbed (see timeline()).
+
+        The moments of older runs are dead weight: up to 64 MB each, 50 runs kept.
+        """
+        keep = self.current or (self.runs.runs[-1] if self.runs.runs else None)
+        for run in self.runs.runs:
+            if run is not keep:
+                run.timeline.clear()
 
     def _on_snapshot(self, snap, costs, test_costs) -> None:
         self.iteration = snap.iteration
@@ -235,9 +290,7 @@ class TrainingController(QObject):
             run.costs.extend(costs)
             run.test_costs.extend(test_costs)
             if snap.grad_norms is not None:
-                run.grad_norms.append((snap.iteration, snap.grad_norms))
-                if len(run.grad_norms) > GRAD_HISTORY_LIMIT:
-                    del run.grad_norms[:GRAD_HISTORY_LIMIT // 2:2]  # thin the older half
+                self._grad_thinning.add(run.grad_norms, snap.iteration, snap.grad_norms)
             run.iterations = snap.iteration
             run.train_accuracy, run.test_accuracy = snap.train_accuracy, snap.test_accuracy
             self.run_updated.emit(run)
@@ -265,13 +318,68 @@ class TrainingController(QObject):
             self.state_changed.emit(state)
 
     def _on_edit(self) -> None:
-        """The architecture or data changed: the worker stops and the run ends, cleanly."""
+        """The architecture or data changed: the worker stops, the run ends and the weights reset.
+
+        An edit keeps every tensor that still fits, trained or not; training on from those would
+        start the next run somewhere no reset ever returns to (a tanh-trained net switched to ReLU
+        began at cost 125), and runs compared afterwards would not share their start. So the
+        weights go back to the session's initial parameters, as R does, unless the new network
+        came with weights of its own (an imported model).
+        """
         self._present, self.viewing = None, None
         self.trainer.stop(discard=True)
         self._end_run("network or data edited")
+        before, self._network = self._network, self.controller.network
+        if _derived(self._network, before):
+            self.controller.reset_parameters()
         self.iteration = 0
         self.last_snapshot = None
         self.was_reset.emit()
+
+
+class _Thinning:
+    """Keeps a run's [(iteration, value), ...] within `limit` points, evenly spread over the run.
+
+    Over the limit, every other point goes and the spacing doubles: new points are kept only
+    that far apart, so the start of a long run is as detailed as its end. The first point always
+    stays, and the latest is always shown (off the spacing, until the next point replaces it).
+    """
+
+    def __init__(self, limit: int | None = None):
+        self.limit = GRAD_HISTORY_LIMIT if limit is None else limit
+        self.fixed = 0       # points on the spacing, at the front of the list
+        self.spacing = 0.0   # iterations between kept points
+
+    def add(self, points: list, iteration: int, value) -> None:
+        if len(points) > self.fixed:
+            points.pop()  # the previous latest, which was off the spacing
+        if self.fixed == 0 or iteration - points[self.fixed - 1][0] >= self.spacing:
+            points.append((iteration, value))
+            self.fixed += 1
+        else:
+            points.append((iteration, value))  # the latest, shown until the next one
+            return
+        if self.fixed > self.limit:
+            latest = points[-1]
+            points[:] = points[::2]
+            self.fixed = len(points)
+            self.spacing = (points[-1][0] - points[0][0]) / max(self.fixed - 1, 1)
+            if points[-1] is not latest:
+                points.append(latest)
+
+
+def _derived(network, before) -> bool:
+    """Whether `network` came from editing `before`: some tensor of it is one kept from `before`.
+
+    An edit (architecture.rebuild, a data change) keeps every tensor that still fits; an imported
+    model brings tensors of its own, which match none of the old ones. All-zero tensors (the b's
+    of an untrained network) say nothing either way, so they are not compared.
+    """
+    if network is before:
+        return True
+    old = [v for v in before.parameters.values() if v.any()]
+    return any(v.shape == o.shape and np.array_equal(v, o)
+               for v in network.parameters.values() for o in old)
 
 
 _SHORT = {"learning_rate": "lr", "iterations": "N", "batch_size": "batch", "l2": "λ", "target_cost": "target"}

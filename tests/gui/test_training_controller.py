@@ -88,3 +88,121 @@ def test_editing_the_network_stops_and_ends_the_run(training, controller, qtbot)
     controller.set_units(1, 6)
     assert not training.trainer.running and training.iteration == 0 and training.current is None
     assert training.runs.runs[-1].stopped == "network or data edited"
+
+
+def test_gradient_history_stays_even_over_a_long_run():
+    from gui.training_controller import _Thinning
+    points, thinning = [], _Thinning(limit=100)
+    for i in range(0, 100_000, 7):
+        thinning.add(points, i, (float(i),))
+        assert len(points) <= 101
+    iterations = np.array([i for i, _ in points])
+    assert iterations[0] == 0 and iterations[-1] == 99_995  # the first and the latest
+    assert np.all(np.diff(iterations) > 0)
+    # evenly spread: the first 70 % of the run holds about 70 % of the points
+    assert 0.6 < np.mean(iterations < 70_000) < 0.8
+    gaps = np.diff(iterations[:-1])
+    assert gaps.max() <= 2.5 * gaps.mean()
+
+
+def test_a_long_runs_gradient_history_keeps_its_start(training, qtbot, monkeypatch):
+    import gui.training_controller as tc
+    monkeypatch.setattr(tc, "GRAD_HISTORY_LIMIT", 6)
+    training.session.hyper = training.session.hyper.__class__(learning_rate=1.2, iterations=3000)
+    training.play()
+    qtbot.waitUntil(lambda: training.state == "idle", timeout=20000)
+    norms = training.runs.runs[-1].grad_norms
+    assert len(norms) <= 7 and norms[0][0] == 0 and norms[-1][0] == 3000
+
+
+def step_once(training, qtbot):
+    training.step()
+    qtbot.waitUntil(lambda: training.state == "idle" and training.iteration == 1, timeout=5000)
+    return training.runs.runs[-1]
+
+
+def _first_cost(controller, parameters):
+    from core.cost import compute_cost
+    from core.propagation import forward
+    AL, _ = forward(controller.data.X, parameters, controller.network.activations)
+    return compute_cost(AL, controller.data.Y)
+
+
+@pytest.mark.parametrize("edit", ["activation", "data"])
+def test_a_run_after_an_edit_starts_from_the_reset_start(training, controller, qtbot, edit):
+    from core.runs import fingerprint
+    from core.session import DataSettings
+    controller.set_activation(1, "tanh")
+    training.play()
+    qtbot.waitUntil(lambda: training.iteration > 300, timeout=10000)
+    if edit == "activation":
+        controller.set_activation(1, "relu")  # every trained tensor still fits
+    else:
+        assert controller.set_data_settings(DataSettings(source="moons"))
+    initial = controller.session.initial_parameters()
+    assert all(np.array_equal(controller.network.parameters[k], initial[k]) for k in initial)
+    after_edit = step_once(training, qtbot)
+    assert after_edit.start == fingerprint(initial)
+    assert after_edit.costs.costs[0] == pytest.approx(_first_cost(controller, initial), abs=1e-12)
+    training.reset()
+    after_reset = step_once(training, qtbot)
+    # R returns to where the edit began: the two runs compare fairly
+    assert after_reset.start == after_edit.start
+    assert after_reset.costs.costs[0] == after_edit.costs.costs[0]
+    from gui.runs_panel import start_groups
+    assert start_groups([after_edit, after_reset]) == {after_edit.number: "A", after_reset.number: "A"}
+
+
+def test_an_imported_model_keeps_its_own_weights(training, controller, qtbot):
+    from core.network import Network, init_parameters
+    training.step()
+    qtbot.waitUntil(lambda: training.state == "idle" and training.iteration == 1, timeout=5000)
+    sizes = controller.network.layer_sizes
+    model = Network(sizes, controller.network.activations, init_parameters(sizes, "he", 99))
+    loaded = {k: v.copy() for k, v in model.parameters.items()}
+    assert controller.set_network(model, "Import model")
+    assert all(np.array_equal(controller.network.parameters[k], loaded[k]) for k in loaded)
+    assert training.iteration == 0 and training.current is None
+
+
+def test_only_the_newest_run_keeps_its_timeline(training, controller, qtbot):
+    from core.runs import TIMELINE_BYTES
+    controller.set_units(1, 300)  # 3,600 weights: each run's moments weigh something
+    training.session.hyper = training.session.hyper.__class__(learning_rate=1.2, iterations=200)
+    for _ in range(3):
+        training.play()
+        qtbot.waitUntil(lambda: training.state == "idle", timeout=20000)
+        training.reset()
+    runs = training.runs.runs
+    assert len(runs) == 3 and len(runs[-1].timeline) >= 2  # the newest can still be scrubbed
+    assert all(run.timeline == [] for run in runs[:-1])
+    total = sum(v.nbytes for run in runs for _, p in run.timeline for v in p.values())
+    assert total <= TIMELINE_BYTES
+    training.step()  # a new run: the one before it is no longer shown
+    qtbot.waitUntil(lambda: training.state == "idle" and training.iteration == 1, timeout=5000)
+    assert runs[2].timeline == [] and len(training.runs.runs[-1].timeline) >= 1
+
+
+def test_a_slider_drag_is_one_change_in_the_log(training, qtbot, monkeypatch):
+    import gui.training_controller as tc
+    training.session.hyper = training.session.hyper.__class__(learning_rate=1.2, iterations=100)
+    training.play()
+    qtbot.waitUntil(lambda: training.state == "idle", timeout=20000)
+    run = training.current
+    for k in range(50):  # paused between iterations: none of these values was ever used
+        assert training.set_hyperparameters(learning_rate=round(1.0 - k * 0.01, 2))
+    assert run.changes == [(100, "lr 1.2 → 0.51")]
+    training.set_hyperparameters(learning_rate=1.2)  # dragged back: nothing changed
+    assert run.changes == []
+    training.set_hyperparameters(iterations=100_000)
+    training.play()
+    qtbot.waitUntil(lambda: training.iteration > 200, timeout=10000)
+    for k in range(50):  # dragged while it runs
+        training.set_hyperparameters(learning_rate=round(0.5 + k * 0.01, 2))
+    lr_changes = [text for _, text in run.changes if text.startswith("lr")]
+    assert lr_changes == ["lr 1.2 → 0.99"]
+    monkeypatch.setattr(tc, "MERGE_SECONDS", 0.0)
+    i = training.iteration
+    qtbot.waitUntil(lambda: training.iteration > i + 10, timeout=10000)
+    training.set_hyperparameters(learning_rate=0.3)  # later, on its own: a change of its own
+    assert [text for _, text in run.changes if text.startswith("lr")] == ["lr 1.2 → 0.99", "lr 0.99 → 0.3"]
