@@ -121,6 +121,11 @@ class RunBook:
             self.runs.pop(0)
         return run
 
+    def restore(self, runs) -> None:
+        """The runs of a session file, in place of these; new runs number on after the last."""
+        self.runs = list(runs)[-self.limit:]
+        self._next = max((r.number for r in self.runs), default=0) + 1
+
     def remove(self, number: int) -> None:
         self.runs = [r for r in self.runs if r.number != number]
 

@@ -170,6 +170,16 @@ class SessionController(QObject):
     def reset_parameters(self) -> None:
         self.set_parameters(self.session.initial_parameters())
 
+    # --- a whole session (not undoable) ----------------------------------------------------------
+    def load_session(self, session: Session) -> None:
+        """Another whole session (a file opened, or a new one): the undo history starts afresh."""
+        self.undo_stack.clear()
+        self.session.init, self.session.hyper = session.init, session.hyper
+        parameters = session.network.parameters
+        self._apply(State(session.data, session.data_settings, session.network))
+        if self.session.network.parameters is not parameters:  # a listener reset them, as after an edit
+            self.set_parameters(parameters)
+
     # --- plumbing -----------------------------------------------------------------------------
     def _state(self) -> State:
         s = self.session
