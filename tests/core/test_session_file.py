@@ -126,14 +126,16 @@ def test_a_failed_save_leaves_the_old_file_whole_and_no_temporary_file(tmp_path,
     assert np.abs(load_session(path).session.network.parameters["W1"]).sum() > 0
 
 
-def test_detached_copies_do_not_change_when_training_goes_on():
+def test_detached_copies_do_not_change_when_training_goes_on(tmp_path):
     session = trained_session()
     runs = some_runs(session)
     copy, copied_runs = detached(session, runs)
     session.network.parameters["W1"][0, 0] = 99.0
     runs[0].costs.append(1000, 0.1)
     assert copy.network.parameters["W1"][0, 0] != 99.0
-    assert len(copied_runs[0].costs) == len(runs[0].costs) - 1
+    assert len(copied_runs[0].costs.iterations) == len(runs[0].costs) - 1
+    save_session(tmp_path / "s.h5", copy, copied_runs)
+    assert np.array_equal(load_session(tmp_path / "s.h5").runs[0].costs.costs, runs[0].costs.costs[:-1])
 
 
 # --- malformed files: each refused with one ModelFileError naming the file --------------------------
