@@ -25,6 +25,7 @@ from .network_canvas import SHAPE_KINDS, NetworkCanvas
 from .predictions import PredictionUpdater
 from .presentation import install_presentation
 from .presets_menu import install_presets
+from .session_actions import install_sessions
 from .train_actions import TrainActions
 from .training_controller import TrainingController
 from .training_panel import TrainingPanel
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         # --- extensions: features that add their own menus, actions or docks (one line each) ---
         install_presets(self)
         install_presentation(self)
+        install_sessions(self)
         # --- end of extensions ---
         self._size_to_screen()
         self._persist = restore_settings  # a screenshot or a test leaves the user's settings alone
@@ -149,7 +151,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         c = self.controller
         self.open_data_action = self._action("&Open Data Set…", lambda: open_data_file(self, c),
-                                             QKeySequence.Open, "Open a course HDF5 file or a CSV of x1, x2, label",
+                                             "Ctrl+Shift+O", "Open a course HDF5 file or a CSV of x1, x2, label",
                                              QStyle.SP_DialogOpenButton)
         self.export_model_action = self._action("&Export Model…", self.export_model, "Ctrl+E",
                                                 "Save the network as an HDF5 model file (readable with h5py)",
@@ -418,6 +420,9 @@ class MainWindow(QMainWindow):
             s.setValue(f"view/shapes/{kind}", action.isChecked())
 
     def closeEvent(self, event):
+        if not self.sessions.may_close():  # unsaved changes: Save / Discard / Cancel
+            event.ignore()
+            return
         self.training.shutdown()  # stop the worker and join it before the window goes
         self.gradcheck_panel.shutdown()  # and wait for a gradient check still running
         if self._persist:

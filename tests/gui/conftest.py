@@ -1,15 +1,16 @@
-"""GUI tests: offscreen Qt, and QSettings kept out of the user's real settings."""
+"""GUI tests: offscreen Qt, and QSettings and the recovery file kept out of the user's real ones."""
 import pytest
 from PySide6.QtCore import QSettings
 
 
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path, qapp):
+def isolated_settings(tmp_path, qapp, monkeypatch):
     qapp.setOrganizationName("DeepStepTests")
     qapp.setApplicationName("DeepStepTests")
     QSettings.setDefaultFormat(QSettings.IniFormat)
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
     QSettings().clear()
+    monkeypatch.setattr("gui.session_actions.recovery_folder", lambda: tmp_path / "appdata")
     yield
 
 
