@@ -1,1 +1,1 @@
-"""DeepStep's benchmarks: `python -m bench.run` (see README.md, "Benchmarks"). Not tests."""
+"""DeepStep's benchmarks: `python -m bench` (see README.md, "Benchmarks"). Not tests."""

@@ -1,0 +1,222 @@
+"""GUI benchmarks, offscreen: redraws per second while training, training throughput inside the
+window, start-up time, and the latency of one step in step-through mode.
+
+Run on its own it prints one JSON object (bench.run starts it in a process of its own, so Qt never
+loads into the process that times the engine):
+
+    python -m bench.gui --seconds 4
+
+What is counted is real drawing, not timer ticks: the boundary's ImageItem.setImage calls, the
+canvas's neuron-map evaluations (NeuronMaps.update) and its paint events, and the cost curve's
+setData calls, each wrapped on the live objects of a real MainWindow.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SHOWN_ENV = "DEEPSTEP_EXIT_ON_SHOW"   # gui/app.py: print "shown" once the window has painted, then quit
+LONG_RUN = 10 ** 8                    # iterations: the run must outlast the measurement
+
+
+# --- start-up: a fresh `python main.py` until its first painted window --------------------------
+
+def startup_seconds(repeats: int = 3) -> list[float]:
+    """Wall time from launching `python main.py` to the window's first paint, per launch.
+
+    Each launch gets an empty settings directory (a first start, the same every time) and the
+    offscreen platform. One untimed launch first warms the file cache.
+    """
+    times = []
+    with tempfile.TemporaryDirectory(prefix="deepstep-bench-") as home:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", SHOWN_ENV: "1", "XDG_CONFIG_HOME": home}
+        for r in range(repeats + 1):
+            t0 = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, str(ROOT / "main.py")], cwd=ROOT, env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            line = proc.stdout.readline()
+            seconds = time.perf_counter() - t0
+            _, err = proc.communicate(timeout=30)
+            if line.strip() != "shown":
+                raise RuntimeError(f"main.py did not report its first window (exit status "
+                                   f"{proc.returncode}): {err.strip()[-400:]}")
+            if r:
+                times.append(seconds)
+    return times
+
+
+# --- in-process measurements on one window -------------------------------------------------------
+
+class Counter:
+    """Counts calls of a bound method by replacing it on the instance (the caller's code unchanged)."""
+
+    def __init__(self, obj, name: str):
+        self.count = 0
+        original = getattr(obj, name)
+
+        def counted(*args, **kwargs):
+            self.count += 1
+            return original(*args, **kwargs)
+
+        setattr(obj, name, counted)
+
+
+def _paint_counter(widget):
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintCounter(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint:
+                self.count += 1
+            return False
+
+    counter = PaintCounter(widget)
+    widget.installEventFilter(counter)
+    return counter
+
+
+def make_window():
+    from gui.app import create_application
+    from gui.main_window import MainWindow
+    from PySide6.QtWidgets import QApplication
+    app = create_application()
+    window = MainWindow(restore_settings=False)
+    window.resize(1600, 960)
+    window.show()
+    for _ in range(5):
+        QApplication.processEvents()
+    return app, window
+
+
+def run_events(app, seconds: float) -> None:
+    """The event loop for `seconds` (a local loop: app.quit would close the window too)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def headless_rate(data, network, seconds: float, record_every: int, snapshot_every: int) -> float:
+    """Iterations per second of core.training.train with no window, for about `seconds`."""
+    from core.training import TrainConfig, TrainControl, train
+    control = TrainControl()
+    config = TrainConfig(learning_rate=1.2, iterations=LONG_RUN, record_every=record_every,
+                         snapshot_every=snapshot_every)
+    net = network.copy()
+    t0 = time.perf_counter()
+    done = 0
+    for snap in train(net, data.X, data.Y, config, control=control):
+        done = snap.iteration
+        if time.perf_counter() - t0 >= seconds:
+            control.stop()
+    return done / (time.perf_counter() - t0)
+
+
+def live_training(app, window, seconds: float) -> dict:
+    """Train the course's flower network in the window with every live view showing; count draws."""
+    training, canvas = window.training, window.canvas
+    assert window.boundary_panel.isVisible() and window.cost_panel.isVisible() and canvas.isVisible()
+    boundary = Counter(window.boundary_panel.image, "setImage")
+    maps = Counter(canvas._maps, "update")
+    canvas_paints = _paint_counter(canvas)
+    boundary_paints = _paint_counter(window.boundary_panel.plot.viewport())
+    cost_paints = _paint_counter(window.cost_panel.plot.viewport())
+    curves = []
+
+    def count_new_curves():        # the cost panel makes a run's curves when the run starts
+        for c in window.cost_panel.curves.values():
+            if all(c.train is not k for k, _ in curves):
+                curves.append((c.train, Counter(c.train, "setData")))
+
+    training.set_hyperparameters(iterations=LONG_RUN)
+    training.play()
+    run_events(app, 0.5)            # settle: first frames, the run and its curves exist
+    count_new_curves()
+    counts0 = (boundary.count, maps.count, canvas_paints.count, boundary_paints.count,
+               cost_paints.count, sum(c.count for _, c in curves))
+    it0, t0 = training.iteration, time.perf_counter()
+    run_events(app, seconds)
+    it1, t1 = training.iteration, time.perf_counter()
+    counts1 = (boundary.count, maps.count, canvas_paints.count, boundary_paints.count,
+               cost_paints.count, sum(c.count for _, c in curves))
+    training.stop()
+    elapsed = t1 - t0
+    rates = [(b - a) / elapsed for a, b in zip(counts0, counts1)]
+    return {"seconds": elapsed, "iterations_per_second": (it1 - it0) / elapsed,
+            "boundary_setImage_per_second": rates[0], "neuron_maps_per_second": rates[1],
+            "canvas_paints_per_second": rates[2], "boundary_paints_per_second": rates[3],
+            "cost_paints_per_second": rates[4], "cost_setData_per_second": rates[5],
+            "cost_curves_counted": len(curves)}
+
+
+def step_latency(app, window, steps: int) -> list[float]:
+    """Seconds from "next step" to the window having drawn it (every event handled, throttled views
+    included), for `steps` steps of the step-through mode: forward, cost, backward, update, ..."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+    from gui.neuron_maps import FrameThrottle
+    window.step_actions.mode.setChecked(True)
+    for _ in range(5):
+        QApplication.processEvents()
+    throttles = [window.boundary_panel._throttle, window.canvas._map_throttle]
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        window.step_actions.next.trigger()
+        QApplication.processEvents()
+        while any(t.pending for t in throttles):   # a redraw waiting for its frame budget
+            for t in throttles:
+                if t.pending:
+                    t.flush()
+            QApplication.processEvents(QEventLoop.AllEvents)
+        times.append(time.perf_counter() - t0)
+    window.step_actions.mode.setChecked(False)
+    FrameThrottle._ready_at = 0.0
+    return times
+
+
+def measure(seconds: float = 4.0, steps: int = 24, startup_repeats: int = 3) -> dict:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    out: dict = {"startup_seconds": startup_seconds(startup_repeats)}
+    app, window = make_window()
+    data, network = window.controller.data, window.controller.network
+    # Headless before and after the window's run, so a change in load shows as a spread.
+    cli = [headless_rate(data, network, seconds / 2, 100, 100)]
+    gui_config = [headless_rate(data, network, seconds / 2, 1, 1000)]
+    out["live"] = live_training(app, window, seconds)
+    cli.append(headless_rate(data, network, seconds / 2, 100, 100))
+    gui_config.append(headless_rate(data, network, seconds / 2, 1, 1000))
+    out["headless_iterations_per_second"] = cli
+    out["headless_gui_config_iterations_per_second"] = gui_config
+    window.training.reset()
+    out["step_seconds"] = step_latency(app, window, steps)
+    out["network"] = f"{list(network.layer_sizes)} {', '.join(network.activations)}, {data.name} (m = {data.m})"
+    window.close()
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.gui")
+    parser.add_argument("--seconds", type=float, default=4.0, help="length of the live-training measurement")
+    parser.add_argument("--steps", type=int, default=24, help="steps timed in step-through mode")
+    parser.add_argument("--startup-repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    print(json.dumps(measure(args.seconds, args.steps, args.startup_repeats)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
