@@ -20,6 +20,7 @@ from .stepping_panel import SteppingPanel
 from .gradient_panel import GradientPanel
 from .runs_panel import RunsPanel
 from .data_panel import DataPanel, open_data_file
+from .exports import install_exports
 from .layer_panel import LayerPanel
 from .network_canvas import SHAPE_KINDS, NetworkCanvas
 from .predictions import PredictionUpdater
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         # --- extensions: features that add their own menus, actions or docks (one line each) ---
         install_presets(self)
         install_presentation(self)
+        install_exports(self)
         install_sessions(self)
         # --- end of extensions ---
         self._size_to_screen()
@@ -370,8 +372,9 @@ class MainWindow(QMainWindow):
             dock.show()
 
     def show_shortcuts(self) -> None:
-        rows = [(a.text().replace("&", ""), a.shortcut().toString(QKeySequence.NativeText))
-                for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]
+        rows = [(a.text().replace("&", ""), " or ".join(k.toString(QKeySequence.NativeText)
+                                                        for k in a.shortcuts() if not k.isEmpty()))
+                for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]  # every key, not the first
         table = "".join(f"<tr><td>{name}</td><td><b>{keys}</b></td></tr>" for name, keys in sorted(rows))
         QMessageBox.information(self, "Keyboard shortcuts", f"<table cellspacing='8'>{table}</table>")
 
