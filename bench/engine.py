@@ -107,7 +107,7 @@ def time_torch(workload: Workload, iterations: int) -> float:
     return (time.perf_counter() - t0) / iterations
 
 
-def check_same_maths(workload: Workload, iterations: int = 5) -> dict:
+def check_same_maths(workload: Workload, iterations: int = 5, with_torch: bool = True) -> dict:
     """The largest difference between the engine's parameters and each contender's after a few
     iterations: they must be training the same network, or the comparison means nothing."""
     X, Y = load(workload)
@@ -117,7 +117,7 @@ def check_same_maths(workload: Workload, iterations: int = 5) -> dict:
                                record_every=100, snapshot_every=NO_SNAPSHOTS))
     out = {}
     contenders = {"floor": train_floor}
-    if torch_loop.available():
+    if with_torch and torch_loop.available():
         contenders["pytorch"] = torch_loop.train_torch
     for name, fn in contenders.items():
         p = fn(start, workload.activations, X, Y, workload.learning_rate, iterations)
