@@ -11,12 +11,16 @@ import numpy as np
 
 
 def available() -> str | None:
-    """torch's version, or None when it is not importable."""
-    try:
-        import torch
-    except Exception:  # ImportError, or a broken install: the benchmark goes on without it
+    """torch's version, or None when it is not installed (asked without importing it: that takes
+    seconds, and a run with --no-torch should not pay for it)."""
+    import importlib.metadata
+    import importlib.util
+    if importlib.util.find_spec("torch") is None:
         return None
-    return torch.__version__
+    try:
+        return importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def train_torch(parameters: dict, activations, X, Y, learning_rate: float, iterations: int) -> dict:
