@@ -323,6 +323,16 @@ G_FORMULAS = {"sigmoid": "g(z) = 1 / (1 + e⁻ᶻ)", "tanh": "g(z) = tanh(z)", "
 SATURATED_BELOW = 0.05   # g′(z) under 5 % of its largest value: the unit barely passes a gradient
 
 
+def saturation_edge(name: str) -> float | None:
+    """|z| beyond which g′ is under SATURATED_BELOW of its peak (sigmoid, tanh); None for the others."""
+    if name == "sigmoid":   # s(1 − s) = 0.25·k  →  s = (1 − √(1 − k)) / 2,  z = log(s / (1 − s))
+        s = (1 - np.sqrt(1 - SATURATED_BELOW)) / 2
+        return float(-np.log(s / (1 - s)))
+    if name == "tanh":      # 1 − t² = k  →  z = artanh(√(1 − k))
+        return float(np.arctanh(np.sqrt(1 - SATURATED_BELOW)))
+    return None
+
+
 def curves(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """g(z) and g′(z) from the engine's registry, for plotting (its `formula` writes g′)."""
     act = ACTIVATIONS[name]
