@@ -12,26 +12,45 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from core.runs import differences
+from core.training import COMPLETED, STOPPED_BY_USER
 from . import theme
 from .cost_panel import percent
 from .run_colors import run_color, swatch_icon
+from .train_actions import keep_arrow_keys
 
 COLUMNS = (
     ("Run", "Tick a run to draw its cost curve; its colour is the curve's colour"),
     ("Differs", "The settings in which this run differs from the others kept"),
-    ("Iterations", "Iterations done in the run"),
-    ("Final cost", "The last recorded training cost J"),
+    ("Start", "Same start: ticked runs with the same letter began from identical initial weights, "
+              "so their curves compare fairly"),
+    ("Iter.", "Iterations done in the run"),
+    ("Cost", "The last recorded training cost J"),
     ("Train", "Training accuracy at the end of the run (or now, while it runs)"),
-    ("Test", "Test accuracy; — when the data set has no test set"),
-    ("Ended", "How the run ended: completed, stopped by user, diverged, reset, edited, …"),
-    ("Same start", "Ticked runs with the same letter began from identical initial weights, "
-                   "so their curves compare fairly"),
+    ("Test", "Test accuracy (shown when the data set has a test set)"),
+    ("Ended", "How the run ended: done (all N iterations), stopped, reset, edited, diverged, "
+              "target (cost reached); the run's tooltip says more"),
 )
-RUN, DIFFERS, ITERATIONS, COST, TRAIN, TEST, ENDED, SAME_START = range(len(COLUMNS))
+RUN, DIFFERS, SAME_START, ITERATIONS, COST, TRAIN, TEST, ENDED = range(len(COLUMNS))
 NUMBER_COLUMNS = (ITERATIONS, COST, TRAIN, TEST)
 NUMBER_ROLE = Qt.UserRole
 OPEN_STATES = {"running": "running", "paused": "paused", "idle": "open"}
-TEXT_WIDTHS = {DIFFERS: 220, ENDED: 170}   # the widest these columns grow; tooltips hold the rest
+DIFFERS_WIDTH = 220   # the widest "Differs" grows; its tooltip holds the rest
+ENDED_WIDTH = 64      # what "Ended" keeps at least, elided beyond (the tooltip says it all)
+
+
+def short_ending(stopped: str) -> str:
+    """A word for the list ("diverged"); the run's tooltip keeps the whole reason."""
+    if stopped == COMPLETED:
+        return "done"
+    if stopped == STOPPED_BY_USER:
+        return "stopped"
+    if stopped == "network or data edited":
+        return "edited"
+    if stopped.startswith("target"):
+        return "target"
+    if stopped.startswith(("cost", "the parameters")):
+        return "diverged"
+    return stopped
 
 
 def start_groups(runs) -> dict[int, str]:
@@ -79,11 +98,20 @@ class RunsPanel(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
         self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
-        self.tree.setStyleSheet("QTreeView::item { padding: 3px 4px; }")  # rows a finger can hit
+        self.tree.setStyleSheet("QTreeView::item { padding: 3px 1px; }")  # rows a finger can hit
+        keep_arrow_keys(self.tree)
+        self.tree.viewport().installEventFilter(self)
+        self.tree.setTextElideMode(Qt.ElideRight)
         header = self.tree.header()
+        # Short columns fit their contents; "Differs" gets what is left up to a cap; "Ended",
+        # the last, takes the rest of the width. Long text is elided, the tooltips have it all.
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        for column in TEXT_WIDTHS:  # free text: as wide as it needs up to a cap, then elided
-            header.setSectionResizeMode(column, QHeaderView.Interactive)
+        header.setSectionResizeMode(DIFFERS, QHeaderView.Fixed)
+        header.setSectionResizeMode(ENDED, QHeaderView.Stretch)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(24)
+        header.setSectionsMovable(False)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         self.tree.itemChanged.connect(self._on_item_changed)
         self.tree.currentItemChanged.connect(lambda *_: self._update_remove())
         self.tree.customContextMenuRequested.connect(self._context_menu)
@@ -134,7 +162,8 @@ class RunsPanel(QWidget):
                 self._fill(self.rows[run.number], run)
             self._label_differences(runs)
             self._label_same_starts()
-            self._fit_text_columns()
+            self.tree.setColumnHidden(TEST, not any(r.test_accuracy is not None for r in runs))
+            self._fit_columns()
         finally:
             self._syncing = False
         self.hint.setText("No runs yet: press Play" if not runs else
@@ -159,7 +188,8 @@ class RunsPanel(QWidget):
         row.setFlags(row.flags() | Qt.ItemIsUserCheckable)
         for column in NUMBER_COLUMNS:
             row.setTextAlignment(column, Qt.AlignRight | Qt.AlignVCenter)
-        row.setText(RUN, run.name)
+        row.setText(RUN, str(run.number))  # "Run" heads the column; the number is the name
+        row.setData(RUN, Qt.AccessibleTextRole, run.name)
         row.setIcon(RUN, swatch_icon(run_color(run.number, self._dark())))
         self.tree.addTopLevelItem(row)
         return row
@@ -172,6 +202,9 @@ class RunsPanel(QWidget):
         row.setText(TRAIN, percent(run.train_accuracy))
         row.setText(TEST, percent(run.test_accuracy))
         row.setText(ENDED, self._ending(run))
+        if run.test_accuracy is not None and self.tree.isColumnHidden(TEST):
+            self.tree.setColumnHidden(TEST, False)
+            self._fit_columns()
         tip = run_tooltip(run)
         for column in range(len(COLUMNS)):
             if column != DIFFERS:  # that column's tip spells out its own (maybe elided) text
@@ -179,7 +212,7 @@ class RunsPanel(QWidget):
 
     def _ending(self, run) -> str:
         if run.stopped:
-            return run.stopped
+            return short_ending(run.stopped)
         if run is self.training.current:
             return OPEN_STATES.get(self.training.state, self.training.state)
         return "—"
@@ -192,10 +225,21 @@ class RunsPanel(QWidget):
             self.rows[run.number].setText(DIFFERS, text)
             self.rows[run.number].setToolTip(DIFFERS, f"{text}\n\n{run_tooltip(run)}")
 
-    def _fit_text_columns(self) -> None:
-        for column, cap in TEXT_WIDTHS.items():
-            self.tree.resizeColumnToContents(column)
-            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), cap))
+    def _fit_columns(self) -> None:
+        """ "Differs" as wide as its text, within its cap and what the other columns leave;
+        "Ended" takes the rest, but never less than ENDED_WIDTH (the list scrolls sideways then)."""
+        tree, header = self.tree, self.tree.header()
+        header.resizeSections()  # the short columns fit their contents now, not at the next layout
+        others = sum(header.sectionSize(c) for c in range(len(COLUMNS))
+                     if c not in (DIFFERS, ENDED) and not tree.isColumnHidden(c))
+        room = tree.viewport().width() - others - ENDED_WIDTH
+        least = header.sectionSizeHint(DIFFERS)
+        wanted = max(tree.sizeHintForColumn(DIFFERS), least)
+        tree.setColumnWidth(DIFFERS, max(least, min(wanted, DIFFERS_WIDTH, room)))
+        squeezed = room < tree.columnWidth(DIFFERS)
+        header.setSectionResizeMode(ENDED, QHeaderView.Fixed if squeezed else QHeaderView.Stretch)
+        if squeezed:
+            tree.setColumnWidth(ENDED, ENDED_WIDTH)
 
     def _label_same_starts(self) -> None:
         groups = start_groups(self.training.runs.visible())
@@ -203,6 +247,8 @@ class RunsPanel(QWidget):
             row.setText(SAME_START, groups.get(number, ""))
         # The column only earns its space when there is something to say.
         self.tree.setColumnHidden(SAME_START, not groups)
+        for row in self.rows.values():
+            row.setTextAlignment(SAME_START, Qt.AlignCenter)
 
     # --- user actions ---------------------------------------------------------------------------
     def _on_item_changed(self, row: QTreeWidgetItem, column: int) -> None:
@@ -250,6 +296,11 @@ class RunsPanel(QWidget):
         self._update_remove()
 
     # --- look -------------------------------------------------------------------------------------
+    def eventFilter(self, watched, event):
+        if watched is self.tree.viewport() and event.type() == QEvent.Resize:
+            self._fit_columns()  # the room "Differs" may take follows the list's width
+        return False
+
     def _dark(self) -> bool:
         return theme.is_dark(self.palette())
 
@@ -261,4 +312,4 @@ class RunsPanel(QWidget):
         super().changeEvent(event)
 
 
-__all__ = ["RunsPanel", "start_groups", "run_tooltip"]
+__all__ = ["RunsPanel", "start_groups", "run_tooltip", "short_ending"]

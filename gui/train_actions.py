@@ -1,7 +1,7 @@
 """The training commands as QActions, shared by the Train menu, the toolbar and the training panel."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
@@ -39,3 +39,26 @@ class TrainActions(QObject):
         self.play.setText("&Pause" if running else "&Play")
         self.play.setIcon(self._pause_icon if running else self._play_icon)
         self.play.setToolTip("Pause training (Space)" if running else "Train on a worker thread (Space)")
+
+
+ARROW_KEYS = (Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down)
+
+
+class _KeepArrowKeys(QObject):
+    """Claims the arrow keys for the widget it watches, ahead of the window's → shortcut."""
+
+    def eventFilter(self, watched, event):
+        # Qt asks the focus widget first (ShortcutOverride); accepting it sends the key to the
+        # widget as an ordinary key press instead of triggering the shortcut.
+        if event.type() == QEvent.ShortcutOverride and event.key() in ARROW_KEYS \
+                and not event.modifiers() & ~Qt.KeypadModifier:
+            event.accept()
+            return True
+        return False
+
+
+def keep_arrow_keys(widget: QWidget) -> None:
+    """Let `widget` (a slider, a list) keep ← and → when it has focus: there they move the slider
+    or the selection, as everywhere else, instead of training one iteration."""
+    keeper = _KeepArrowKeys(widget)
+    widget.installEventFilter(keeper)

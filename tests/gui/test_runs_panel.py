@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QAbstractButton
 
 from gui.cost_panel import CostPanel, percent
 from gui.run_colors import run_color
-from gui.runs_panel import DIFFERS, ENDED, ITERATIONS, RUN, SAME_START, TRAIN, RunsPanel
+from gui.runs_panel import (DIFFERS, ENDED, ITERATIONS, RUN, SAME_START, TEST, TRAIN, RunsPanel,
+                            short_ending)
 from gui.training_controller import TrainingController
 
 
@@ -52,7 +53,8 @@ def test_a_row_per_run_with_its_colour_what_differs_and_how_it_ended(panels, tra
     assert swatch == run_color(second.number)
     assert rows[second.number].text(ITERATIONS) == "200"
     assert rows[second.number].text(TRAIN) == percent(second.train_accuracy)
-    assert rows[first.number].text(ENDED) == "completed" and rows[second.number].text(ENDED) == "completed"
+    assert rows[first.number].text(ENDED) == "done" and rows[second.number].text(ENDED) == "done"
+    assert "Ended: completed" in rows[first.number].toolTip(ENDED)
     # Reset returns to the seeded start: both began from the same weights, and the list says so.
     assert not runs_panel.tree.isColumnHidden(SAME_START)
     assert rows[first.number].text(SAME_START) == rows[second.number].text(SAME_START) == "A"
@@ -113,3 +115,36 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(panels):
     runs_panel, _ = panels
     for widget in [runs_panel.tree, *runs_panel.findChildren(QAbstractButton)]:
         assert widget.toolTip() and widget.accessibleName()
+
+
+def test_every_column_is_in_view_at_the_panels_usual_width(panels, training, qtbot):
+    from core.session import DataSettings
+    runs_panel, _ = panels
+    runs_panel.resize(490, 300)  # the runs dock's width in the window (a 476 px list)
+    runs_panel.show()
+    qtbot.waitExposed(runs_panel)
+    tree, header = runs_panel.tree, runs_panel.tree.header()
+    assert not tree.horizontalScrollBar().isVisible()  # an empty list does not scroll sideways
+    assert tree.isColumnHidden(TEST)  # no test set: no column of dashes
+    assert training.controller.set_data_settings(DataSettings(source="flower", test_fraction=0.2))
+    two_runs(training, qtbot)
+    qtbot.wait(20)
+    assert not tree.isColumnHidden(TEST) and not tree.isColumnHidden(SAME_START)
+    assert header.visualIndex(SAME_START) == header.visualIndex(DIFFERS) + 1  # beside what differs
+    for column in range(tree.columnCount()):
+        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= tree.viewport().width()
+    assert not tree.horizontalScrollBar().isVisible()
+    for row in runs_panel.rows.values():  # every cell's text fits its column
+        for column in range(tree.columnCount()):
+            assert tree.fontMetrics().horizontalAdvance(row.text(column)) < header.sectionSize(column)
+
+
+def test_how_a_run_ended_in_a_word():
+    assert short_ending("completed") == "done"
+    assert short_ending("stopped by user") == "stopped"
+    assert short_ending("network or data edited") == "edited"
+    assert short_ending("target cost 0.3 reached at iteration 812") == "target"
+    assert short_ending("cost became NaN at iteration 198 — the learning rate 10 is probably too high") == "diverged"
+    assert short_ending("the parameters overflowed at iteration 5; the learning rate 10 is probably too high") \
+        == "diverged"
+    assert short_ending("reset") == "reset"

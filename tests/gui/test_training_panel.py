@@ -140,3 +140,25 @@ def test_cat_network_trains_without_blocking_and_marks_mistakes(window, qtbot):
     train_wrong, test_wrong = grid.misclassified()
     predicted = c.network.predict(c.data.X)[0]
     assert train_wrong == int((predicted != c.data.Y[0]).sum())
+
+
+def test_arrow_keys_stay_with_the_slider_and_the_runs_list(window, qtbot):
+    panel, training = window.training_panel, window.training
+    window.activateWindow()
+    slider = panel.lr_slider
+    slider.setFocus()
+    before = slider.value()
+    qtbot.keyClick(slider, Qt.Key_Right)
+    assert slider.value() == before + slider.singleStep()  # the slider moved ...
+    qtbot.keyClick(slider, Qt.Key_Left)
+    assert slider.value() == before
+    qtbot.wait(50)
+    assert training.iteration == 0 and training.state == "idle"  # ... and nothing trained
+    tree = window.runs_panel.tree
+    window.runs_dock.raise_()
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key_Right)
+    qtbot.wait(50)
+    assert training.iteration == 0 and training.state == "idle"
+    qtbot.keyClick(window.canvas, Qt.Key_Right)  # elsewhere → still trains one iteration
+    qtbot.waitUntil(lambda: training.iteration == 1 and training.state == "idle", timeout=5000)
