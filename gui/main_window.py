@@ -12,6 +12,7 @@ from core.network import INIT_SCHEMES
 from . import theme
 from .boundary_panel import BoundaryPanel
 from .controller import SessionController
+from .course_menu import install_course
 from .cost_panel import CostPanel
 from .gradcheck_panel import GradCheckPanel
 from .step_actions import StepActions
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         install_presentation(self)
         install_exports(self)
         install_sessions(self)
+        install_course(self)
         # --- end of extensions ---
         self._size_to_screen()
         self._persist = restore_settings  # a screenshot or a test leaves the user's settings alone

@@ -1,0 +1,82 @@
+"""The Course menu: the companion views of the course's weeks 2 to 4, each opened in one click.
+
+Each view is its own non-modal window (sized for a lecture, movable to a second screen), made the
+first time it is asked for and raised on later clicks. "Why deep" trains its pair of networks in the
+main window, where the cost plot compares them.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction
+
+from .course_activations import ActivationsView
+from .course_graph import ComputationGraphView
+from .course_hyper import ParametersView
+from .course_vectorize import VectorizationView
+from .course_why_deep import WhyDeepRunner
+
+VIEWS = {
+    "graph": ("&Computation Graph (week 2)", "Logistic regression on one example and J = 3(a + bc), stepped "
+              "forward then backward", lambda w: ComputationGraphView(w.controller)),
+    "vectorize": ("&Vectorization (week 2)", "For-loops against NumPy, timed live, and Z = W·X + b with its shapes",
+                  lambda w: VectorizationView(w.controller)),
+    "activations": ("&Activation Functions (week 3)", "g and g′ of each activation, and where the current "
+                    "network's Z falls on them", lambda w: ActivationsView(w.controller, w.training)),
+    "parameters": ("&Parameters vs Hyperparameters (week 4)", "What is learned and what you choose, each "
+                   "hyperparameter editable with why it matters", lambda w: ParametersView(w.controller, w.training)),
+}
+
+
+class CourseViews(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.views: dict = {}
+        self.actions: dict[str, QAction] = {}
+        self.why_deep = WhyDeepRunner(window)
+        window.installEventFilter(self)  # the window closing stops any measurement still running
+
+    def open(self, key: str):
+        """Show view `key` (made on first use) in front; returns it."""
+        view = self.views.get(key)
+        if view is None:
+            view = VIEWS[key][2](self.window)
+            view.setParent(self.window, Qt.Window)  # its own window, closed with the main one
+            self.views[key] = view
+        view.show()
+        view.raise_()
+        view.activateWindow()
+        return view
+
+    def eventFilter(self, obj, event):
+        if obj is self.window and event.type() == QEvent.Close:
+            for view in self.views.values():
+                if hasattr(view, "shutdown"):
+                    view.shutdown()
+                view.close()
+        return False
+
+
+def install_course(window) -> None:
+    course = CourseViews(window)
+    window.course = course
+    menu = window.menuBar().addMenu("&Course")
+    help_action = next((a for a in window.menuBar().actions() if a.text().replace("&", "") == "Help"), None)
+    if help_action is not None:
+        window.menuBar().insertMenu(help_action, menu)
+    for key, (text, tip, _) in VIEWS.items():
+        action = QAction(text, window)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _=False, k=key: course.open(k))
+        menu.addAction(action)
+        course.actions[key] = action
+    menu.addSeparator()
+    p = course.why_deep.preset
+    action = QAction("&Why Deep: Deep Narrow vs Shallow Wide (week 4)", window)
+    action.setToolTip(p.shows)
+    action.setStatusTip(p.shows)
+    action.triggered.connect(lambda: course.why_deep.apply())
+    menu.addAction(action)
+    course.actions["why_deep"] = action
+    menu.setToolTipsVisible(True)

@@ -1,0 +1,89 @@
+"""Course, week 4: why deep. A deep narrow network and a shallow wide one of the same parameter count,
+trained one after the other on the same XOR-of-XORs data and compared as runs on the cost plot.
+
+The pair lives in resources/course/why_deep.json (core.course.load_why_deep). Applying it works like
+the Examples menu's hidden-size sweep (gui/presets_menu.py): each network is set through the
+controllers, reset to its seeded start and played; when one reaches its iterations the next starts.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from core import architecture
+from core.course import WhyDeep, load_why_deep
+from core.errors import DeepStepError
+from core.session import DataSettings
+
+
+class WhyDeepRunner(QObject):
+    finished = Signal()   # both runs trained
+
+    def __init__(self, window, preset: WhyDeep | None = None):
+        super().__init__(window)
+        self.window = window
+        self.preset = preset or load_why_deep()
+        self._queue: list[int] = []   # networks still to train
+        self._current: int | None = None  # the network training now
+        self.runs: list = []   # the runs this pair trained, deep first
+        window.training.state_changed.connect(self._on_state)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._queue) or self._current is not None
+
+    def apply(self) -> bool:
+        """Open the data, then train the deep network and after it the shallow one."""
+        w, p = self.window, self.preset
+        training = w.training
+        training.stop()
+        w.stepping.set_active(False)
+        self._queue, self._current, self.runs = [], None, []
+        if not w.controller.set_data(p.data(), DataSettings(source="custom"), f"Example: {p.title}"):
+            return False
+        for run in training.runs.runs:  # the pair alone on the plot
+            training.set_run_visible(run.number, False)
+        self._queue = list(range(len(p.networks)))
+        w.statusBar().showMessage(f"{p.title}: {p.shows}", 15000)
+        w.training_panel.status.setText(p.shows)
+        return self._next()
+
+    def _next(self) -> bool:
+        if not self._queue:
+            self._current = None
+            self._report()
+            self.finished.emit()
+            return True
+        k = self._queue.pop(0)
+        w, p = self.window, self.preset
+        c, training = w.controller, w.training
+        units = [n for n, _ in p.networks[k][1]]
+        acts = [a for _, a in p.networks[k][1]]
+        try:
+            network = architecture.with_hidden(c.network, units, acts, p.init.scheme, p.init.seed)
+        except DeepStepError as e:
+            w.show_error(p.title, str(e))
+            self._queue, self._current = [], None
+            return False
+        c.set_network(network, f"Example: {p.networks[k][0]}")
+        training.set_init(scheme=p.init.scheme, seed=p.init.seed)
+        h = p.hyper
+        training.set_hyperparameters(learning_rate=h.learning_rate, iterations=h.iterations,
+                                     batch_size=h.batch_size, l2=h.l2, target_cost=h.target_cost)
+        self._current = k
+        training.reset()
+        training.play()
+        if training.current is not None:
+            self.runs.append(training.current)
+        return True
+
+    def _on_state(self, state: str) -> None:
+        t = self.window.training
+        if state == "idle" and self._current is not None and t.iteration >= t.session.hyper.iterations:
+            self._next()
+
+    def _report(self) -> None:
+        names = [name for name, _ in self.preset.networks]
+        parts = [f"{name}: {run.train_accuracy:.0%}" for name, run in zip(names, self.runs)
+                 if run.train_accuracy is not None]
+        if parts:
+            self.window.statusBar().showMessage("Why deep, training accuracy · " + " · ".join(parts), 20000)
