@@ -10,7 +10,8 @@ the whole training set's cost at the start of the epoch.
 
 The run ends when N iterations are done, the cost reaches a target, another thread calls
 control.stop(), or the numbers stop being finite. In the last case the network keeps the
-parameters of the last finite iteration and the final snapshot says why.
+parameters of the last iteration whose cost is finite, and the final snapshot says why, naming
+the iteration that failed and the iteration whose parameters are kept.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ class TrainConfig:
     iterations: int = 3000
     batch_size: int | None = None
     l2: float = 0.0
-    record_every: int = 100       # record the cost at iterations i with i % record_every == 0
+    record_every: int = 100       # record the cost (and test cost) at iterations i with i % record_every == 0
     snapshot_every: int = 100     # yield a Snapshot every this many iterations
     target_cost: float | None = None
     seed: int = 0                 # shuffles the mini-batches
@@ -91,7 +92,9 @@ class Snapshot:
     """The state of a run after `iteration` updates; its arrays are read-only copies.
 
     cost/train_accuracy are for the parameters of this snapshot; test_* are None without a test
-    set. new_costs holds the (i, cost) points recorded since the previous snapshot. grad_norms[l-1]
+    set. new_costs holds the (i, cost) points recorded since the previous snapshot, and
+    new_test_costs the test set's (i, cost) points on the same schedule (empty without a test
+    set; like test_cost, without the L2 term). grad_norms[l-1]
     is ‖dW[l]‖ of the latest backward pass (None before the first). stopped is None while the run
     goes on, else why it ended ("completed", "stopped by user", "target cost ... reached", or a
     divergence message).
@@ -110,6 +113,7 @@ class Snapshot:
     diverged: bool = False
     predictions: np.ndarray | None = None       # (m,) 0/1: A[L] > 0.5 for each training example
     test_predictions: np.ndarray | None = None  # the same for the test examples
+    new_test_costs: tuple = ()
 
 
 class TrainControl:
@@ -200,11 +204,18 @@ def _frozen_copy(parameters: dict) -> dict:
     return out
 
 
-_DIVERGED_TAIL = "(the parameters of the last finite iteration are kept)"
+def _divergence_message(what: str, i: int, kept: int | None, learning_rate: float,
+                        during: bool = False) -> str:
+    """E.g. "cost became NaN at iteration 812 — the learning rate 10 is probably too high; the
+    parameters of iteration 811 are kept". `kept` names the parameters the network is left with."""
+    keeps = (f"the parameters of iteration {kept} are kept" if kept is not None
+             else "there are no earlier parameters to go back to")
+    return (f"{what} {'during' if during else 'at'} iteration {i} — the learning rate "
+            f"{learning_rate:g} is probably too high; {keeps}")
 
 
-def _divergence_message(what: str, i: int, learning_rate: float) -> str:
-    return f"{what} at iteration {i}; the learning rate {learning_rate:g} is probably too high {_DIVERGED_TAIL}"
+def _non_finite(value: float) -> str:
+    return "NaN" if math.isnan(value) else "infinite"
 
 
 def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
@@ -224,7 +235,8 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
     # traffic of the big products. The data follows it (a copy only when it differs).
     dtype = original["W1"].dtype
     X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
-    if X_test is not None:
+    has_test = X_test is not None and X_test.shape[1] > 0
+    if has_test:
         X_test, Y_test = X_test.astype(dtype, copy=False), Y_test.astype(dtype, copy=False)
     params = original
     # The update writes into `spare` and the two are swapped, so the parameters before the step
@@ -235,9 +247,18 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
     end = start + config.iterations
     full_batch = config.batch_size is None or config.batch_size >= m
     rng = None if full_batch else np.random.RandomState(config.seed)
+    # With mini-batches an iteration makes many updates, so one spare is not enough to go back a
+    # whole iteration: the parameters at the start of this epoch and of the one before are
+    # copied into two buffers made here (one copy per epoch, nothing allocated in the loop).
+    # ring[0] is the newer; each entry is [iteration or None, parameters].
+    ring = [] if full_batch else [[None, {k: np.empty_like(v) for k, v in params.items()}]
+                                  for _ in range(2)]
     new_costs: list = []
+    new_test_costs: list = []
     elapsed = 0.0
     stopped = None
+    diverged = False
+    failed_during = None  # a mini-batch epoch that failed part-way: its start is kept, unverified
     last = start  # the iteration whose parameters `params` holds
 
     def full_cost():
@@ -245,11 +266,24 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
             AL, _ = forward(X, params, acts)
             return AL, compute_cost(AL, Y) + l2_cost(params, L, l2, m)
 
-    def snapshot(i, cost, AL, stop_reason=None):
+    def test_forward():
+        with _quiet_overflow():
+            return forward(X_test, params, acts)[0]
+
+    def record(i, cost):
+        """The course's point (i, cost), and the test set's on the same schedule."""
+        new_costs.append((i, cost))
+        if has_test:
+            AL_test = test_forward()
+            new_test_costs.append((i, compute_cost(AL_test, Y_test)))
+            return AL_test
+        return None
+
+    def snapshot(i, cost, AL, stop_reason=None, AL_test=None):
         test_cost = test_acc = test_pred = None
-        if X_test is not None and X_test.shape[1]:
-            with _quiet_overflow():
-                AL_test, _ = forward(X_test, params, acts)
+        if has_test:
+            if AL_test is None:
+                AL_test = test_forward()
             test_cost, test_acc = compute_cost(AL_test, Y_test), accuracy(AL_test, Y_test)
             test_pred = _frozen((AL_test[0] > 0.5).astype(np.uint8))
         with _quiet_overflow():
@@ -257,34 +291,59 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
                 tuple(float(np.linalg.norm(g.dW)) for g in last_grads)
         snap = Snapshot(i, cost, accuracy(AL, Y), test_cost, test_acc, _frozen_copy(params),
                         grad_norms, tuple(new_costs), lr, elapsed, stop_reason,
-                        diverged=bool(stop_reason) and stop_reason.endswith(_DIVERGED_TAIL),
+                        diverged=diverged and stop_reason is not None,
                         predictions=_frozen((AL[0] > 0.5).astype(np.uint8)),
-                        test_predictions=test_pred)
+                        test_predictions=test_pred, new_test_costs=tuple(new_test_costs))
         new_costs.clear()
+        new_test_costs.clear()
         return snap
 
-    def step(Xb, Yb, i, want_cost):
-        """Forward (+ cost) and backward on a batch: (AL, cost or None, grads or an error message).
+    def step(Xb, Yb, want_cost):
+        """Forward (+ cost) and backward on a batch: (AL, cost or None, grads or what went wrong).
 
         The cost is computed only when it is wanted (recorded, shown, or compared with a target):
-        on a small network it costs as much as a layer. Divergence is caught by the check of the
-        parameters after every update, which does not need it.
+        on a small network it costs as much as a layer. When it is not, db[L] = (1/m) Σ (A[L] − Y)
+        is checked instead, a number backward computes anyway: A[L] is a sigmoid in [0, 1] or NaN,
+        so db[L] is finite exactly when the cross-entropy is, and parameters that give a NaN cost
+        never reach the update.
         """
         AL, caches = forward(Xb, params, acts)
-        cost = compute_cost(AL, Yb) if want_cost else None
-        if cost is not None and not math.isfinite(cost):
-            return AL, cost, _divergence_message(f"cost became {cost}", i, lr)
-        return AL, cost, backward(AL, Yb, caches, acts, l2=l2)
+        if want_cost:
+            cost = compute_cost(AL, Yb) + (l2_cost(params, L, l2, m) if l2 else 0.0)
+            if not math.isfinite(cost):
+                return AL, cost, f"cost became {_non_finite(cost)}"
+            return AL, cost, backward(AL, Yb, caches, acts, l2=l2)
+        grads = backward(AL, Yb, caches, acts, l2=l2)
+        if not math.isfinite(grads[-1].db[0, 0]):
+            return AL, None, "cost became NaN"
+        return AL, None, grads
 
-    def apply(grads, i):
-        """The update, written into the spare dict; returns an error message or None."""
+    def apply(grads):
+        """The update, written into the spare dict; returns what went wrong, or None."""
         nonlocal params, spare, last_grads
         last_grads = grads
         update_parameters(params, grads, lr, out=spare)
         if not _all_finite(spare):
-            return _divergence_message("the parameters overflowed", i, lr)
+            total = sum(_add_reduce(v, axis=None) for v in spare.values())
+            return f"the parameters became {_non_finite(total)}"
         params, spare = spare, params
         return None
+
+    def checkpoint(i):
+        """Mini-batch: keep iteration i's parameters before its epoch changes them."""
+        ring.reverse()
+        ring[0][0] = i
+        for k, v in params.items():
+            np.copyto(ring[0][1][k], v)
+
+    def restore(i) -> bool:
+        """Mini-batch: put back iteration i's parameters if they are kept."""
+        for iteration, saved in ring:
+            if iteration == i:
+                for k, v in saved.items():
+                    np.copyto(params[k], v)
+                return True
+        return False
 
     last_grads = None
     target = config.target_cost
@@ -305,25 +364,30 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
                                             and (control.snapshot_wanted or control.pause_requested))
             wants_cost = due_record or due_snap or target is not None
             cost = AL = None
+            what = None
             if full_batch:
-                AL, cost, result = step(X, Y, i, wants_cost)
+                AL, cost, result = step(X, Y, wants_cost)
                 if isinstance(result, str):
-                    if i > start:  # the spare still holds the parameters of iteration i-1
-                        params, spare = spare, params
-                        last = i - 1
-                    stopped = result
-                    break
-                grads = result
-                if l2 and wants_cost:
-                    cost += l2_cost(params, L, l2, m)
+                    what = result
+                else:
+                    grads = result
             elif wants_cost:
                 AL, cost = full_cost()
                 if not math.isfinite(cost):
-                    stopped = _divergence_message(f"cost became {cost}", i, lr)
-                    break
-            if due_record:
-                new_costs.append((i, cost))
+                    what = f"cost became {_non_finite(cost)}"
+            if what is not None:  # iteration i's parameters give a non-finite cost: go back one
+                if i > start and full_batch:  # the spare still holds the parameters of iteration i-1
+                    params, spare = spare, params
+                    last = i - 1
+                elif i > start and restore(i - 1):
+                    last = i - 1
+                stopped = _divergence_message(what, i, last if last < i else None, lr)
+                diverged = True
+                break
+            AL_test = record(i, cost) if due_record else None
             if target is not None and cost <= target:
+                if not due_record:  # the point that stopped the run belongs on the curve
+                    AL_test = record(i, cost)
                 stopped = f"target cost {target:g} reached at iteration {i}"
                 break
             if due_snap:
@@ -332,7 +396,7 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
                 elapsed += time.perf_counter() - t0
                 if control is not None:
                     control.snapshot_wanted = False
-                snap = snapshot(i, cost, AL)
+                snap = snapshot(i, cost, AL, AL_test=AL_test)
                 np.seterr(**callers)
                 try:
                     yield snap
@@ -345,11 +409,18 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
                 stopped = STOPPED_BY_USER
                 break
             if full_batch:
-                error = apply(grads, i)
+                what = apply(grads)
+                if what is not None:  # iteration i's parameters are finite and still in `params`
+                    stopped = _divergence_message(what, i + 1, i, lr)
             else:
-                error = _run_epoch(X, Y, rng, config.batch_size, step, apply, i)
-            if error:
-                stopped = error
+                checkpoint(i)
+                what = _run_epoch(X, Y, rng, config.batch_size, step, apply)
+                if what is not None:
+                    restore(i)
+                    failed_during = i
+                    stopped = _divergence_message("a mini-batch " + what, i, i, lr, during=True)
+            if what is not None:
+                diverged = True
                 break
             i += 1
             last = i
@@ -358,29 +429,36 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
         np.seterr(**callers)
     if stopped is None:
         stopped = COMPLETED
+    AL, cost = full_cost()
+    if failed_during is not None and not math.isfinite(cost) and restore(failed_during - 1):
+        # The epoch's start was not checked on the whole set (only its first mini-batch was):
+        # its cost is not finite, so go back one more iteration.
+        stopped = _divergence_message(f"cost became {_non_finite(cost)}", failed_during,
+                                      failed_during - 1, lr)
+        last = failed_during - 1
+        AL, cost = full_cost()
     if params is not original:  # leave the caller's arrays holding the result
         for key, value in params.items():
             np.copyto(original[key], value)
         params = original
     network.parameters = original
-    AL, cost = full_cost()
     yield snapshot(last, cost, AL, stopped)
 
 
-def _run_epoch(X, Y, rng, batch_size, step, apply, i):
-    """One pass over the data in shuffled mini-batches; returns an error message or None."""
+def _run_epoch(X, Y, rng, batch_size, step, apply):
+    """One pass over the data in shuffled mini-batches; returns what went wrong, or None."""
     m = X.shape[1]
     permutation = rng.permutation(m)
     X_shuffled, Y_shuffled = X[:, permutation], Y[:, permutation]
     for start in range(0, m, batch_size):
         Xb = X_shuffled[:, start:start + batch_size]
         Yb = Y_shuffled[:, start:start + batch_size]
-        _, _, result = step(Xb, Yb, i, False)
+        _, _, result = step(Xb, Yb, False)
         if isinstance(result, str):
             return result
-        error = apply(result, i)
-        if error:
-            return error
+        what = apply(result)
+        if what:
+            return what
     return None
 
 

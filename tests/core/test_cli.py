@@ -116,6 +116,23 @@ def test_a_diverging_run_says_why_and_keeps_finite_numbers(tmp_path):
     assert all(np.isfinite(c) for c in costs.values())
 
 
+def test_a_run_diverging_between_recorded_costs_saves_a_model_with_a_finite_cost(tmp_path):
+    from core.cost import compute_cost
+    from core.data import open_dataset
+    from core.model_file import load_model
+    from core.propagation import forward
+    model = tmp_path / "div.h5"
+    result = main_py("train", "--layers", "16,16,1", "--activations", "linear,linear,sigmoid",
+                     "--init", "he", "--seed", "1", "--learning-rate", "1000", "--iterations", "3000",
+                     "--save", model, "--quiet")  # the default --record-every: no cost near the failure
+    assert result.returncode == 0, result.stderr
+    assert "cost became NaN at iteration 6 — the learning rate 1000 is probably too high; " \
+           "the parameters of iteration 5 are kept" in result.stderr
+    net, data = load_model(model), open_dataset("flower")
+    AL, _ = forward(data.X, net.parameters, net.activations)
+    assert np.isfinite(compute_cost(AL, data.Y))
+
+
 @pytest.mark.parametrize("args, words", [
     (["--dataset", "nosuch"], "unknown data set"),
     (["--layers", "4,0,1"], "0 units"),

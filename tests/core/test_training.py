@@ -83,6 +83,88 @@ def test_divergence_keeps_the_last_finite_parameters():
     assert all(np.isfinite(c) for _, c in costs)
 
 
+def test_the_cost_that_reaches_the_target_is_recorded_between_recorded_iterations():
+    X, Y = _blobs()
+    net = Network.create([2, 4, 1], ["tanh", "sigmoid"], seed=1)
+    costs, final = run(net, X, Y, TrainConfig(learning_rate=1.0, iterations=5000, target_cost=0.3,
+                                               record_every=100))
+    assert final.iteration % 100 != 0  # the target is met between two recorded iterations
+    assert costs[-1] == (final.iteration, final.cost) and final.cost <= 0.3
+    assert [i for i, _ in costs[:-1]] == list(range(0, final.iteration, 100))
+
+
+def test_the_test_cost_is_recorded_on_the_train_costs_schedule():
+    X, Y = _blobs(80)
+    X_train, Y_train, X_test, Y_test = X[:, :60], Y[:, :60], X[:, 60:], Y[:, 60:]
+    net = Network.create([2, 5, 1], ["tanh", "sigmoid"], seed=1)
+    by_hand = net.copy()
+    snaps = list(train(net, X_train, Y_train, TrainConfig(learning_rate=0.5, iterations=45,
+                                                          record_every=10, snapshot_every=1000),
+                       X_test, Y_test))
+    assert len(snaps) == 2  # the first and the final snapshot only
+    points = [p for s in snaps for p in s.new_test_costs]
+    assert [i for i, _ in points] == [i for s in snaps for i, _ in s.new_costs] == [0, 10, 20, 30, 40]
+    for i in range(45):
+        if i % 10 == 0:
+            AL_test, _ = forward(X_test, by_hand.parameters, by_hand.activations)
+            assert points[i // 10] == (i, compute_cost(AL_test, Y_test))
+        AL, caches = forward(X_train, by_hand.parameters, by_hand.activations)
+        update_parameters(by_hand.parameters, backward(AL, Y_train, caches, by_hand.activations), 0.5)
+    # without a test set there are none
+    _, final = run(Network.create([2, 5, 1], ["tanh", "sigmoid"]), X_train, Y_train,
+                   TrainConfig(iterations=20, record_every=10))
+    assert final.new_test_costs == () and final.test_cost is None
+
+
+def _diverging(batch_size, learning_rate=1000.0):
+    """Linear hidden layers at a huge learning rate: Z overflows to inf − inf = NaN within a few
+    iterations while the parameters themselves are still finite."""
+    X, Y = _blobs()
+    net = Network.create([2, 16, 16, 1], ["linear", "linear", "sigmoid"], init="he", seed=1)
+    cfg = TrainConfig(learning_rate=learning_rate, iterations=3000, batch_size=batch_size,
+                      record_every=100, snapshot_every=10 ** 9)
+    return X, Y, net, cfg
+
+
+@pytest.mark.parametrize("batch_size, learning_rate", [(None, 1000.0), (None, 30.0), (16, 30.0),
+                                                       (16, 1000.0)])
+def test_divergence_between_recorded_iterations_keeps_parameters_whose_cost_is_finite(
+        batch_size, learning_rate):
+    X, Y, net, cfg = _diverging(batch_size, learning_rate)
+    costs, final = run(net, X, Y, cfg)
+    assert final.diverged and 0 < final.iteration < 100  # no cost was recorded near the failure
+    assert "NaN" in final.stopped and " — the learning rate" in final.stopped
+    assert final.stopped.endswith(f"the parameters of iteration {final.iteration} are kept")
+    with np.errstate(all="ignore"):
+        AL, _ = forward(X, net.parameters, net.activations)
+    assert np.isfinite(compute_cost(AL, Y)) and compute_cost(AL, Y) == final.cost
+    # "the parameters of iteration k" are exactly what k iterations of the same run give
+    again = Network.create([2, 16, 16, 1], ["linear", "linear", "sigmoid"], init="he", seed=1)
+    cfg.iterations = final.iteration
+    _, same = run(again, X, Y, cfg)
+    assert same.stopped == COMPLETED
+    for k, v in again.parameters.items():
+        assert np.array_equal(v, net.parameters[k])
+
+
+def test_the_divergence_message_names_the_failing_and_the_kept_iteration():
+    X, Y, net, cfg = _diverging(None)
+    _, final = run(net, X, Y, cfg)
+    k = final.iteration
+    assert final.stopped == (f"cost became NaN at iteration {k + 1} — the learning rate 1000 is "
+                             f"probably too high; the parameters of iteration {k} are kept")
+
+
+def test_parameters_that_overflow_in_the_update_are_not_kept():
+    X, Y = _blobs()
+    net = Network.create([2, 1], ["sigmoid"], init="zeros")  # dW = (1/m)(A − Y)Xᵀ is huge
+    costs, final = run(net, X * 1e200, Y, TrainConfig(learning_rate=1e200, iterations=100))
+    k = final.iteration
+    assert final.diverged and final.stopped.startswith("the parameters became infinite")
+    assert f"at iteration {k + 1} — " in final.stopped and f"of iteration {k} are kept" in final.stopped
+    assert all(np.all(np.isfinite(v)) for v in net.parameters.values()) and np.isfinite(final.cost)
+
+
 def test_mini_batches_are_shuffled_with_the_seed_and_reproducible():
     X, Y = _blobs(50)
     results = []
