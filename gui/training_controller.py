@@ -218,6 +218,8 @@ class TrainingController(QObject):
         self._present, self.viewing = None, None
         self.runs.restore(runs)
         self.current = self.runs.get(current) if current is not None else None
+        self._grad_thinning = _Thinning(self.current.grad_norms if self.current is not None else [])
+        self._last_change = None
         self.iteration = iteration if self.current is not None else 0
         self.last_snapshot = None
         self.runs_changed.emit()
@@ -300,8 +302,9 @@ class TrainingController(QObject):
         if snap.diverged:
             if self.current is not None:
                 self.current.stopped = snap.stopped
-            self.diverged.emit(f"Cost became non-finite: {snap.stopped}" if not snap.stopped.startswith("cost")
-                               else snap.stopped[0].upper() + snap.stopped[1:])
+            # The engine's words name the iteration that failed and the one whose parameters
+            # are kept, the iteration the panel shows.
+            self.diverged.emit(snap.stopped[0].upper() + snap.stopped[1:])
         elif snap.stopped.startswith("target") and self.current is not None:
             self.current.stopped = snap.stopped
             self.message.emit(snap.stopped[0].upper() + snap.stopped[1:])
@@ -345,10 +348,13 @@ class _Thinning:
     stays, and the latest is always shown (off the spacing, until the next point replaces it).
     """
 
-    def __init__(self, limit: int | None = None):
+    def __init__(self, points=(), limit: int | None = None):
+        """`points`: what a run restored from a file kept already, taken as they are."""
         self.limit = GRAD_HISTORY_LIMIT if limit is None else limit
-        self.fixed = 0       # points on the spacing, at the front of the list
-        self.spacing = 0.0   # iterations between kept points
+        self.fixed = len(points)   # points on the spacing, at the front of the list
+        self.spacing = 0.0         # iterations between kept points
+        if len(points) > self.limit // 2:  # thinned before it was saved: go on at its spacing
+            self.spacing = (points[-1][0] - points[0][0]) / (len(points) - 1)
 
     def add(self, points: list, iteration: int, value) -> None:
         if len(points) > self.fixed:

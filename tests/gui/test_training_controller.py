@@ -206,3 +206,14 @@ def test_a_slider_drag_is_one_change_in_the_log(training, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: training.iteration > i + 10, timeout=10000)
     training.set_hyperparameters(learning_rate=0.3)  # later, on its own: a change of its own
     assert [text for _, text in run.changes if text.startswith("lr")] == ["lr 1.2 → 0.99", "lr 0.99 → 0.3"]
+
+
+def test_a_restored_runs_gradient_history_goes_on_where_it_was():
+    from gui.training_controller import _Thinning
+    saved = [(i, (1.0,)) for i in range(0, 600, 10)]  # an open run from a session file
+    points = list(saved)
+    thinning = _Thinning(points, limit=100)
+    thinning.add(points, 600, (2.0,))
+    thinning.add(points, 601, (3.0,))
+    assert points[:len(saved)] == saved and points[-1] == (601, (3.0,))
+    assert thinning.spacing == 10  # thinned before: new points keep its spacing
