@@ -1,7 +1,13 @@
 """Equations in the course's notation with the live shape under every symbol.
 
     Z[2]      =   W[2]   ·   A[1]   +   b[2]
-   (3, 4)        (3, 5)     (5, 4)     (3, 1)   ← b is broadcast across the 4 columns
+   (3, 4)        (3, 5)     (5, 4)     (3, 1)
+                                       broadcast
+                                       → (3, 4)
+
+Sizes are relative to the label's font (large = 1.2×, medium = 1×), never fixed points, so the
+equations grow with the application font (presentation mode). A note goes under its equation,
+where it can wrap, so a narrow dock does not make the equation wider.
 """
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ import html
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QTextDocument
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 from core.stepper import Equation, Term
@@ -34,37 +40,66 @@ class EquationView(QLabel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setTextFormat(Qt.RichText)
-        self.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        self.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self.setWordWrap(True)   # notes and messages wrap; the equations' cells never do
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Minimum)
         self.setAccessibleName("Equations of this step")
         self.setToolTip("The equations this step applied, with the shape of every matrix under it")
         self._equations: list[Equation] = []
 
     def set_equations(self, equations: list[Equation]) -> None:
         self._equations = list(equations)
-        self.setText(self._html())
+        self._show()
         self.setAccessibleDescription("; ".join(e.text() for e in self._equations))
+
+    def _show(self) -> None:
+        self.setText(self._html())
+        # As wide as the widest equation: a narrow column scrolls the equations, it never clips
+        # them; the notes wrap within that width.
+        document = QTextDocument()
+        document.setDefaultFont(self.font())
+        document.setHtml(self._html(notes=False))
+        margins = self.contentsMargins()
+        self.setMinimumWidth(int(document.idealWidth()) + margins.left() + margins.right() + 2)
+
+    def set_message(self, text: str) -> None:
+        """A sentence instead of equations (before the first step)."""
+        self._equations = []
+        self.setMinimumWidth(0)
+        self.setText(f"<p>{text}</p>")
+        self.setAccessibleDescription("")
 
     def plain_text(self) -> list[str]:
         return [e.text() for e in self._equations]
 
-    def _html(self) -> str:
+    def _html(self, notes: bool = True) -> str:
         pal = self.palette()
         muted = pal.color(QPalette.PlaceholderText).name()
+        accent = pal.color(QPalette.Link).name()
         rows = []
         for eq in self._equations:
             items = [eq.lhs, "="] + list(eq.rhs)
             top, bottom = [], []
             for item in items:
                 if isinstance(item, Term):
-                    top.append(f"<td align='center' style='padding:0 5px'>{symbol_html(item.symbol)}</td>")
-                    bottom.append(f"<td align='center' style='color:{muted};font-size:small;padding:0 5px'>"
-                                  f"{shape_text(item.shape)}</td>")
+                    top.append(f"<td align='center' style='white-space:nowrap;padding:0 4px'>"
+                               f"{symbol_html(item.symbol)}</td>")
+                    shape = shape_text(item.shape)
+                    if item.broadcast:   # NumPy stretches b across the columns: say so at b itself
+                        shape += (f"<br><span style='color:{accent}'>broadcast<br>"
+                                  f"→ {shape_text(item.broadcast)}</span>")
+                    bottom.append(f"<td align='center' style='white-space:nowrap;color:{muted};"
+                                  f"font-size:medium;padding:0 4px'>{shape}</td>")
                 else:
-                    top.append(f"<td align='center' style='padding:0 3px'>{html.escape(item)}</td>")
+                    top.append(f"<td align='center' style='white-space:nowrap;padding:0 2px'>"
+                               f"{html.escape(item)}</td>")
                     bottom.append("<td></td>")
-            note = (f"<td rowspan='2' style='color:{muted};padding-left:18px'><i>{html.escape(eq.note)}</i></td>"
-                    if eq.note else "")
-            rows.append(f"<table cellspacing='0' style='margin-bottom:6px'><tr>{''.join(top)}{note}</tr>"
-                        f"<tr>{''.join(bottom)}</tr></table>")
-        return "<div style='font-size:15pt'>" + "".join(rows) + "</div>"
+            rows.append(f"<table cellspacing='0'><tr>{''.join(top)}</tr><tr>{''.join(bottom)}</tr></table>")
+            note = f"<i>{html.escape(eq.note)}</i>" if eq.note and notes else ""
+            rows.append(f"<p style='color:{muted};font-size:medium;margin:0 0 8px 6px'>{note}</p>")
+        return "<div style='font-size:large'>" + "".join(rows) + "</div>"
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() in (event.Type.PaletteChange, event.Type.FontChange) and self._equations:
+            self._show()   # muted and accent colours follow the theme

@@ -30,6 +30,7 @@ HIGHLIGHT_ALPHA = 70
 MIN_GRID_CELL = 14               # px: cells this big get lines between them
 MEASURED_ENTRIES = 2000         # up to this size the table's columns fit the numbers shown
 MIN_OUTLINE = 9                  # px: the narrowest frame drawn around a followed column
+HOVER_PROMPT = "Hover for an exact value"
 _LAYER_NAME = re.compile(r"^(d?[A-Za-z]+)\[(\d+)\](.*)$")
 
 
@@ -110,6 +111,32 @@ def lut_pixmap(lut: np.ndarray, width: int, height: int, border: QColor) -> QPix
     p.drawRect(0, 0, width - 1, height - 1)
     p.end()
     return pixmap
+
+
+class ColourBar(QWidget):
+    """The diverging scale as a bar that fills its width: the whole scale, however wide the key."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.lut = diverging_lut(False)
+        self.border = QColor("#888888")
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setMinimumWidth(40)
+
+    def set_colours(self, lut: np.ndarray, border: QColor) -> None:
+        self.lut, self.border = lut, QColor(border)
+        self.update()
+
+    def sizeHint(self):
+        return QSize(110, max(12, self.fontMetrics().height() - 4))
+
+    def minimumSizeHint(self):
+        return QSize(40, self.sizeHint().height())
+
+    def paintEvent(self, event):
+        p = QPainter(self)
+        p.drawPixmap(self.rect(), lut_pixmap(self.lut, max(self.width(), 1), max(self.height(), 1), self.border))
+        p.end()
 
 
 def symmetric_limit(array: np.ndarray) -> float:
@@ -234,8 +261,9 @@ class MatrixView(QWidget):
         self._build_footer()
         self._build_shortcuts()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.setSpacing(6)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
         layout.addLayout(self._header)
         layout.addWidget(self.stack, 1)
         layout.addLayout(self._footer)
@@ -283,6 +311,12 @@ class MatrixView(QWidget):
         self._follow_column()
         self.mode_changed.emit("numbers" if numbers else "heatmap")
 
+    def set_tools_visible(self, visible: bool) -> None:
+        """Show or hide the row of view switch and zoom buttons, e.g. where a panel switches every
+        view at once; the wheel and Ctrl+= / Ctrl+- / Ctrl+0 still zoom."""
+        for button in (self.heatmap_button, self.numbers_button, self.zoom_out, self.zoom_in, self.zoom_fit):
+            button.setVisible(visible)
+
     def name(self) -> str:
         return self._name
 
@@ -306,15 +340,14 @@ class MatrixView(QWidget):
     def sizeHint(self):
         return QSize(520, 380)
 
-    def minimumSizeHint(self):
-        return QSize(300, 220)
-
     # --- building ---------------------------------------------------------------------------------
     def _build_header(self) -> None:
         self.title = _named(QLabel(), "Matrix name and shape",
                             "The matrix shown and its shape (rows, columns), as in the course notation")
         self.title.setTextFormat(Qt.RichText)
-        self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)   # long names elide, not widen
+        # Its own row, never narrower than its text: the name, the shape and the followed column
+        # are what the view is about, so the view grows rather than clip them.
+        self.title.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
         self.heatmap_button = _tool_button("Heat map", "Heat map view",
                                            f"Colours: {NEGATIVE_NAME} below 0, white at 0, {POSITIVE_NAME} above 0")
         self.numbers_button = _tool_button("Numbers", "Numbers view",
@@ -338,10 +371,9 @@ class MatrixView(QWidget):
         self.numbers_button.clicked.connect(lambda: self.show_numbers(True))
         self._header = QHBoxLayout()
         self._header.setSpacing(0)
-        self._header.addWidget(self.title, 1)
-        self._header.addSpacing(8)
         self._header.addWidget(self.heatmap_button)
         self._header.addWidget(self.numbers_button)
+        self._header.addStretch(1)
 
     def _build_heatmap(self) -> None:
         axes = {"left": IndexAxis("left"), "top": IndexAxis("top")}
@@ -353,7 +385,7 @@ class MatrixView(QWidget):
         self.plot.hideButtons()
         self.plot.showAxis("top")
         self.plot.hideAxis("bottom")
-        self.plot.setMinimumSize(160, 100)
+        self.plot.setMinimumSize(120, 70)
         self.view_box = self.plot.getViewBox()
         self.view_box.invertY(True)          # row 1 at the top, as the notebook prints it
         self.view_box.setDefaultPadding(0.0)
@@ -395,34 +427,39 @@ class MatrixView(QWidget):
 
     def _build_footer(self) -> None:
         self.low_label = _named(QLabel(), "Lowest colour value", f"The value drawn deepest {NEGATIVE_NAME}")
-        self.bar = _named(QLabel(), "Colour bar", "")
+        self.bar = _named(ColourBar(), "Colour bar", "")
         self.high_label = _named(QLabel(), "Highest colour value", f"The value drawn deepest {POSITIVE_NAME}")
-        self.hover = _named(QLabel(), "Entry under the mouse", "The entry under the mouse pointer")
+        # The entry under the mouse gets a line of its own, as wide as the view: the exact value
+        # first, so a narrow view cuts the position, never the number.
+        self.hover = _named(QLabel(HOVER_PROMPT), "Entry under the mouse",
+                            "The exact value of the entry under the mouse pointer")
         self.hint = _named(QLabel("Hover a number for its exact value"), "Hint",
                            "The table rounds to 4 significant digits")
         for label in (self.hover, self.hint):
             label.setForegroundRole(QPalette.PlaceholderText)
-            label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+            label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)   # never widens the view
+            label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.key = QWidget()
         key = QHBoxLayout(self.key)
         key.setContentsMargins(0, 0, 0, 0)
         key.setSpacing(5)
         for w in (self.low_label, self.bar, self.high_label):
             key.addWidget(w)
+        key.setStretch(1, 1)
         self.zoom_out = _tool_button("−", "Zoom out", "Zoom out (Ctrl+-)")
         self.zoom_in = _tool_button("+", "Zoom in", "Zoom in (Ctrl+=)")
         self.zoom_fit = _tool_button("Fit", "Zoom to fit", "Show the whole matrix (Ctrl+0)")
         self.zoom_out.clicked.connect(lambda: self.zoom(-1))
         self.zoom_in.clicked.connect(lambda: self.zoom(+1))
         self.zoom_fit.clicked.connect(self.fit)
-        self._footer = QHBoxLayout()
-        self._footer.setSpacing(4)
-        self._footer.addWidget(self.key)
-        self._footer.addSpacing(8)
-        self._footer.addWidget(self.hover, 1)
-        self._footer.addWidget(self.hint, 1)
         for button in (self.zoom_out, self.zoom_in, self.zoom_fit):
-            self._footer.addWidget(button)
+            self._header.addSpacing(3)
+            self._header.addWidget(button)
+        self._footer = QVBoxLayout()
+        self._footer.setSpacing(2)
+        self._footer.addWidget(self.key)
+        self._footer.addWidget(self.hover)
+        self._footer.addWidget(self.hint)
 
     def _build_shortcuts(self) -> None:
         for keys, action in ((("Ctrl+=", "Ctrl++"), lambda: self.zoom(+1)),
@@ -534,8 +571,8 @@ class MatrixView(QWidget):
         point = self.view_box.mapSceneToView(scene_pos)
         row, col = int(round(point.y())), int(round(point.x()))
         inside = self.view_box.sceneBoundingRect().contains(scene_pos) and 1 <= row <= n and 1 <= col <= m
-        self.hover.setText(f"row {row:,}, column {col:,}:  {short_number(self._array[row - 1, col - 1])}"
-                           if inside else "")
+        self.hover.setText(f"{float(self._array[row - 1, col - 1])!r}   at row {row:,}, column {col:,}"
+                           if inside else HOVER_PROMPT)
 
     # --- look -------------------------------------------------------------------------------------
     def _style(self) -> None:
@@ -563,9 +600,11 @@ class MatrixView(QWidget):
         grid = QPen(base, 1)
         grid.setCosmetic(True)
         self.cell_grid.setPen(grid)
-        height = max(12, QFontMetrics(self.font()).height() - 4)
-        self.bar.setPixmap(lut_pixmap(self.lut, 110, height, mid))
+        self.bar.set_colours(self.lut, mid)
         self.title.setFont(_scaled(self.font(), 1.1))
+        for button in (self.heatmap_button, self.numbers_button):
+            button.setMinimumWidth(0)
+            button.setMinimumWidth(button.sizeHint().width())   # the switch's words are never cut
         self._size_table()
 
     def _size_table(self) -> None:
@@ -610,7 +649,7 @@ def _tool_button(text: str, accessible_name: str, tooltip: str) -> QToolButton:
     button = _named(QToolButton(), accessible_name, tooltip)
     button.setText(text)
     button.setToolButtonStyle(Qt.ToolButtonTextOnly)
-    button.setMinimumWidth(34)
+    button.setMinimumWidth(28)
     return button
 
 

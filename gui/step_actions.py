@@ -34,6 +34,10 @@ class StepActions(QObject):
                              "Run the rest of the pass (End)", stepping.run_to_end)
         self.restart = action("&Restart Pass", QStyle.SP_MediaSkipBackward, ["Home"],
                               "Back to the start of the pass (Home)", stepping.restart)
+        # Short words on the step panel's buttons (a narrow dock); menus keep the full names.
+        for a, short in ((self.next, "Next"), (self.previous, "Previous"), (self.to_end, "To End"),
+                         (self.restart, "Restart")):
+            a.setIconText(short)
         self._train_step = train_actions.step
         # → is "one iteration" when not stepping and "next step" while stepping: one action, two meanings.
         self._train_step.triggered.disconnect()

@@ -1,17 +1,91 @@
 """Step through forward and backward propagation: controls, the steps, the equation, the tensors
-the step read and wrote, and the cache list filling up forward and consumed backward."""
+the step read and wrote, and the cache list filling up forward and consumed backward.
+
+The panel lives in a dock beside the network canvas, so it must never push the window past the
+screen: everything whose size depends on the network (equations, caches, a row of heat maps)
+sits in a scroll area, text wraps, and the two halves (the step's maths, its tensors) share the
+space side by side when the dock is wide and one above the other when it is tall.
+"""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QFrame, QHBoxLayout, QLabel, QScrollArea, QSpinBox,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QDockWidget, QFrame, QMainWindow, QHBoxLayout, QLabel, QScrollArea, QSizePolicy,
+                               QSpinBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from .equation_view import EquationView, symbol_html
 from .matrix_view import MatrixView
 
 STEP_TITLES = {"forward": "Forward, layer {l}", "cost": "Cost", "backward": "Backward, layer {l}",
                "update": "Update"}
+ONE_ROW_WIDTH = 1000        # px: from here on, the buttons and the batch options share one row
+SIDE_BY_SIDE_RATIO = 1.3    # width/height from which maths and tensors sit side by side
+HEIGHT_SHARE = 0.5          # of the window, for a docked panel while stepping: the canvas keeps the rest
+
+
+class TensorRow(QWidget):
+    """A labelled row of MatrixViews ("Read" or "Wrote") that scrolls sideways on its own."""
+
+    def __init__(self, label: str, tooltip: str, parent=None):
+        super().__init__(parent)
+        self.views: list[MatrixView] = []
+        self.label = QLabel(f"<b>{label}</b>")
+        self.label.setAccessibleName(f"{label} by this step")
+        self.label.setToolTip(tooltip)
+        self.label.setAlignment(Qt.AlignTop | Qt.AlignRight)
+        self.label.setFixedWidth(self.label.fontMetrics().horizontalAdvance("Wrote") + 8)
+        self._inner = QWidget()
+        self._row = QHBoxLayout(self._inner)
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self._row.setSpacing(6)
+        self._row.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self._inner)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)   # the outer area scrolls down
+        self.scroll.setAccessibleName(f"Tensors {label.lower()} by this step")
+        self.scroll.setToolTip(tooltip)
+        box = QHBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.label)
+        box.addWidget(self.scroll, 1)
+
+    def show_tensors(self, tensors: dict, follow: int | None, numbers: bool) -> None:
+        while len(self.views) < len(tensors):
+            view = MatrixView()
+            view.set_tools_visible(False)   # the panel switches all views at once: more room for the map
+            self._row.insertWidget(len(self.views), view)
+            self.views.append(view)
+        for view, (name, array) in zip(self.views, tensors.items()):
+            view.set_matrix(name, np.atleast_2d(array))
+            view.setToolTip(f"{name}: {self.label.toolTip()}")
+            # Only matrices with one column per example (Z, A, dZ, dA, Y) follow an example;
+            # the columns of W and dW are units of the previous layer.
+            per_example = name.lstrip("d")[:1] in ("Z", "A", "Y")
+            view.highlight_column(follow if per_example else None)
+            if view.numbers_button.isChecked() != numbers:
+                view.show_numbers(numbers)
+            view.show()
+        for view in self.views[len(tensors):]:
+            view.hide()
+        self.setVisible(bool(tensors))
+        self._fit_height()
+
+    def shown(self) -> dict:
+        return {v.name(): v.matrix() for v in self.views if not v.isHidden()}
+
+    def _fit_height(self) -> None:
+        # The inner row never scrolls down, so the scroll area asks for the views' height itself.
+        views = [v for v in self.views if not v.isHidden()] or self.views[:1]
+        tallest = max((v.minimumSizeHint().height() for v in views), default=0)
+        self.scroll.setMinimumHeight(tallest + self.scroll.horizontalScrollBar().sizeHint().height())
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self.label.setFixedWidth(self.label.fontMetrics().horizontalAdvance("Wrote") + 8)
+            self._fit_height()
 
 
 class SteppingPanel(QWidget):
@@ -19,18 +93,26 @@ class SteppingPanel(QWidget):
         super().__init__(parent)
         self.stepping = stepping
         self.setAccessibleName("Step-through panel")
-        self._views: list[MatrixView] = []
+        self._split = False   # the splitter's first sizes are set at the first resize
 
         controls = QHBoxLayout()
+        controls.setSpacing(4)
         self.buttons = []
         for action in actions:
             b = QToolButton()
             b.setDefaultAction(action)
             b.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
-            b.setMinimumHeight(34)
+            b.setMinimumHeight(30)
             b.setAccessibleName(action.text().replace("&", ""))
             controls.addWidget(b)
             self.buttons.append(b)
+        self.numbers = QCheckBox("Numbers")
+        self.numbers.setToolTip("Every matrix as a table of numbers instead of a heat map (hover a number "
+                                "for its exact value)")
+        self.numbers.setAccessibleName("Show numbers instead of heat maps")
+        self.numbers.toggled.connect(lambda _: self._show_tensors(self.stepping.result if self.stepping.stepper else None))
+        controls.addSpacing(6)
+        controls.addWidget(self.numbers)
         controls.addStretch(1)
         options = QHBoxLayout()
         self.whole = QCheckBox("Whole training set")
@@ -56,51 +138,99 @@ class SteppingPanel(QWidget):
         self.batch.valueChanged.connect(lambda k: stepping.set_batch_size(k))
         self.whole.toggled.connect(self._whole_toggled)
         self.follow.valueChanged.connect(lambda i: stepping.set_follow(i - 1 if i else None))
+        self.top = QBoxLayout(QBoxLayout.TopToBottom)
+        self.top.setSpacing(4)
+        self.top.addLayout(controls)
+        self.top.addLayout(options)
 
-        self.strip = QLabel()
-        self.strip.setTextFormat(Qt.RichText)
-        self.strip.setAccessibleName("Steps of the pass")
-        self.strip.setToolTip("The steps of one pass: forward 1..L, cost, backward L..1, update")
-        self.title = QLabel()
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.title.setFont(font)
+        # The step's maths: which step, its equations, the caches. Sizes in the rich text are
+        # relative (large, x-large), so they follow the font, e.g. ×1.45 in presentation mode.
+        self.strip = _wrapping_label("Steps of the pass",
+                                     "The steps of one pass: forward 1..L, cost, backward L..1, update")
+        self.title = _wrapping_label("Current step", "The step on screen and where it is in the pass")
         self.equation = EquationView()
-        self.caches = QLabel()
-        self.caches.setTextFormat(Qt.RichText)
-        self.caches.setAccessibleName("Cache list")
-        self.caches.setToolTip("Forward propagation stores each layer's cache ((A[l−1], W[l], b[l]), Z[l]); "
-                               "backward propagation uses them in reverse")
+        self.caches = _wrapping_label("Cache list",
+                                      "Forward propagation stores each layer's cache ((A[l−1], W[l], b[l]), Z[l]); "
+                                      "backward propagation uses them in reverse")
+        # The equations keep their shape (no cell wraps) and scroll sideways on their own; the
+        # rest wraps to the column, which scrolls down.
+        self.equation_scroll = _scroll(self.equation, "Equations of this step")
+        self.equation_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        maths = QWidget()
+        maths_box = QVBoxLayout(maths)
+        maths_box.setContentsMargins(0, 0, 6, 0)
+        maths_box.setSpacing(4)
+        for widget in (self.strip, self.title, self.equation_scroll, self.caches):
+            maths_box.addWidget(widget)
+        maths_box.addStretch(1)
+        self.maths_scroll = _scroll(maths, "Equations and caches of this step")
+        self.maths_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
 
-        self.tensors = QWidget()
-        self.tensor_row = QHBoxLayout(self.tensors)
-        self.tensor_row.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.tensors)
-        scroll.setFrameShape(QFrame.NoFrame)
-        scroll.setMinimumHeight(300)
+        # The tensors: what the step read, what it wrote, one labelled row each.
+        self.reads = TensorRow("Read", "a tensor this step read")
+        self.writes = TensorRow("Wrote", "a tensor this step wrote")
+        tensors = QWidget()
+        tensors_box = QVBoxLayout(tensors)
+        tensors_box.setContentsMargins(0, 0, 0, 0)
+        tensors_box.addWidget(self.reads, 1)
+        tensors_box.addWidget(self.writes, 1)
+        self.tensors_scroll = _scroll(tensors, "Tensors read and written by this step")
+        self.tensors_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)   # each row scrolls sideways
+
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.maths_scroll)
+        self.splitter.addWidget(self.tensors_scroll)
+        self.splitter.setStretchFactor(0, 9)
+        self.splitter.setStretchFactor(1, 11)
 
         box = QVBoxLayout(self)
-        box.addLayout(controls)
-        box.addLayout(options)
-        box.addWidget(self.strip)
-        head = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addWidget(self.title)
-        left.addWidget(self.equation)
-        head.addLayout(left, 3)
-        head.addWidget(self.caches, 2)
-        box.addLayout(head)
-        box.addWidget(scroll, 1)
+        box.setContentsMargins(6, 6, 6, 6)
+        box.setSpacing(6)
+        box.addLayout(self.top)
+        box.addWidget(self.splitter, 1)
 
         stepping.changed.connect(self.refresh)
+        stepping.active_changed.connect(lambda on: on and QTimer.singleShot(0, self._claim_height))
         self.refresh()
+
+    def _claim_height(self) -> None:
+        """Entering step mode: a dock at the top or bottom of the window grows to about half its
+        height (a cost curve's dock is much lower), so both rows of heat maps are readable."""
+        dock = self.parentWidget()
+        while dock is not None and not isinstance(dock, QDockWidget):
+            dock = dock.parentWidget()
+        window = dock.parentWidget() if dock is not None else None
+        if not isinstance(window, QMainWindow) or dock.isFloating() or not dock.isVisible():
+            return
+        if window.dockWidgetArea(dock) in (Qt.TopDockWidgetArea, Qt.BottomDockWidgetArea):
+            wanted = int(window.height() * HEIGHT_SHARE)
+            if dock.height() < wanted:
+                window.resizeDocks([dock], [wanted], Qt.Vertical)
 
     def _whole_toggled(self, on: bool) -> None:
         self.batch.setEnabled(not on)
         self.stepping.set_batch_size(None if on else self.batch.value())
+
+    def sizeHint(self):
+        return QSize(900, 420)
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange and hasattr(self, "equation_scroll"):
+            self._fit_equations()
+
+    def resizeEvent(self, event):
+        size = event.size()
+        self.top.setDirection(QBoxLayout.LeftToRight if size.width() >= ONE_ROW_WIDTH else QBoxLayout.TopToBottom)
+        side = size.width() >= SIDE_BY_SIDE_RATIO * size.height()
+        orientation = Qt.Horizontal if side else Qt.Vertical
+        if orientation != self.splitter.orientation() or not self._split:
+            self._split = True
+            self.splitter.setOrientation(orientation)
+            total = size.width() if side else size.height()
+            self.splitter.setSizes([total * 9 // 20, total * 11 // 20])
+        super().resizeEvent(event)
 
     # --- showing the step ---------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -112,78 +242,98 @@ class SteppingPanel(QWidget):
         stepper = s.stepper
         if stepper is None:
             self.strip.setText("")
-            self.title.setText("Step through one pass of gradient descent")
-            self.equation.set_equations([])
-            self.equation.setText("Press <b>N</b> (or → while stepping) to begin: forward layer 1 → … → L, the "
-                                  "cost, backward layer L → … → 1, then the update.")
+            self.title.setText(_title("Step through one pass of gradient descent"))
+            self.equation.set_message("Press <b>N</b> (or → while stepping) to begin: forward layer 1 → … → L, "
+                                      "the cost, backward layer L → … → 1, then the update.")
             self.caches.setText("")
-            self._show_tensors({})
+            self._fit_equations()
+            self._show_tensors(None)
             return
         self.strip.setText(self._strip_html(stepper))
         result = s.result
         if result is None:
-            self.title.setText(f"Ready: a pass over {s.m} example{'s' if s.m != 1 else ''}, "
-                               f"{len(stepper.steps)} steps")
-            self.equation.set_equations([])
-            self.equation.setText("Next (→ or N) runs forward propagation for layer 1.")
+            self.title.setText(_title(f"Ready: a pass over {s.m} example{'s' if s.m != 1 else ''}, "
+                                      f"{len(stepper.steps)} steps"))
+            self.equation.set_message("Next (→ or N) runs forward propagation for layer 1.")
         else:
             step = result.step
             title = STEP_TITLES[step.kind].format(l=step.layer)
-            done = " · pass complete: Next applies the update and starts the next pass" if stepper.done else ""
-            self.title.setText(f"Step {stepper.position} of {len(stepper.steps)}: {title}{done}")
+            done = (" · the network now has the updated W and b; Next starts the next pass, "
+                    "Previous undoes the update") if stepper.done else ""
+            self.title.setText(_title(f"Step {stepper.position} of {len(stepper.steps)}: {title}", done))
             self.equation.set_equations(result.equations)
         self.caches.setText(self._caches_html(stepper))
-        tensors = {}
-        if result is not None:
-            tensors.update({f"read  {k}": v for k, v in result.reads.items()})
-            tensors.update({f"wrote  {k}": v for k, v in result.writes.items()})
-        self._show_tensors(tensors)
+        self._fit_equations()
+        self._show_tensors(result)
 
-    def _show_tensors(self, tensors: dict) -> None:
-        while len(self._views) < len(tensors):
-            view = MatrixView()
-            view.setMinimumWidth(280)
-            self.tensor_row.addWidget(view)
-            self._views.append(view)
-        for view, (name, array) in zip(self._views, tensors.items()):
-            view.set_matrix(name.split()[-1], np.atleast_2d(array))
-            view.setToolTip(f"{'Read by' if name.startswith('read') else 'Written by'} this step")
-            # Only matrices with one column per example (Z, A, dZ, dA, Y) follow an example;
-            # the columns of W and dW are units of the previous layer.
-            per_example = name.split()[-1].lstrip("d")[:1] in ("Z", "A", "Y")
-            view.highlight_column(self.stepping.follow if per_example else None)
-            view.show()
-        for view in self._views[len(tensors):]:
-            view.hide()
+    def _fit_equations(self) -> None:
+        """The equations' scroll area as tall as the equations (it only scrolls sideways)."""
+        bar = self.equation_scroll.horizontalScrollBar().sizeHint().height()
+        self.equation_scroll.setFixedHeight(self.equation.sizeHint().height() + bar)
+
+    def _show_tensors(self, result) -> None:
+        follow = self.stepping.follow
+        numbers = self.numbers.isChecked()
+        self.reads.show_tensors(result.reads if result is not None else {}, follow, numbers)
+        self.writes.show_tensors(result.writes if result is not None else {}, follow, numbers)
 
     def shown_tensors(self) -> dict:
-        """name → the array shown, for tests."""
-        return {v.name(): v.matrix() for v in self._views if not v.isHidden()}
+        """name → the array shown, read or written (written wins, e.g. W[1] at the update), for tests."""
+        return {**self.reads.shown(), **self.writes.shown()}
+
+    @property
+    def _views(self) -> list[MatrixView]:
+        return self.reads.views + self.writes.views
 
     def _strip_html(self, stepper) -> str:
         cells = []
         for k, step in enumerate(stepper.steps):
             label = {"forward": f"→{step.layer}", "cost": "J", "backward": f"←{step.layer}", "update": "W−αdW"}[step.kind]
             if k == stepper.position - 1:
-                cells.append(f"<span style='background:#2a7de1;color:white;padding:3px'>&nbsp;<b>{label}</b>&nbsp;</span>")
+                cells.append(f"<span style='background:#2a7de1;color:white'>&nbsp;<b>{label}</b>&nbsp;</span>")
             elif k < stepper.position:
                 cells.append(f"<span style='color:#2a7de1'>{label}</span>")
             else:
                 cells.append(f"<span style='color:gray'>{label}</span>")
-        return "<span style='font-size:13pt'>" + " &nbsp; ".join(cells) + "</span>"
+        passes = self.stepping.passes
+        done = f" &nbsp; <span style='font-size:medium;color:gray'>({passes} pass{'es' if passes != 1 else ''} applied)</span>" if passes else ""
+        return "<span style='font-size:large'>" + " &nbsp; ".join(cells) + "</span>" + done
 
     def _caches_html(self, stepper) -> str:
         caches = stepper.results[-1].caches if stepper.results else ()
-        L = stepper.L
-        parts = []
-        for l in range(1, L + 1):
+        rows = []
+        for l in range(1, stepper.L + 1):
             if l <= len(caches) and caches[l - 1] is not None:
-                parts.append(f"<td style='border:1px solid #2a7de1;padding:4px'>cache {l}<br>"
-                             f"(({symbol_html(f'A[{l - 1}]')}, {symbol_html(f'W[{l}]')}, {symbol_html(f'b[{l}]')}), "
-                             f"{symbol_html(f'Z[{l}]')})</td>")
+                rows.append(f"<tr><td style='color:#2a7de1'><b>cache {l}</b></td>"
+                            f"<td>(({symbol_html(f'A[{l - 1}]')}, {symbol_html(f'W[{l}]')}, "
+                            f"{symbol_html(f'b[{l}]')}), {symbol_html(f'Z[{l}]')})</td></tr>")
             elif l <= len(caches):
-                parts.append(f"<td style='border:1px dashed gray;color:gray;padding:4px'><s>cache {l}</s><br>used</td>")
+                rows.append(f"<tr><td style='color:gray'><s>cache {l}</s></td><td style='color:gray'>used</td></tr>")
             else:
-                parts.append(f"<td style='border:1px dotted gray;color:gray;padding:4px'>cache {l}<br>—</td>")
-        return ("<b>Caches</b> (filled forward, used backward)<table cellspacing='4'><tr>"
-                + "".join(parts) + "</tr></table>")
+                rows.append(f"<tr><td style='color:gray'>cache {l}</td><td style='color:gray'>—</td></tr>")
+        return ("<b>Caches</b> (filled forward, used backward)"
+                "<table cellspacing='0' cellpadding='2'>" + "".join(rows) + "</table>")
+
+
+def _title(text: str, detail: str = "") -> str:
+    more = f"<span style='font-size:medium;font-weight:normal'>{detail}</span>" if detail else ""
+    return f"<span style='font-size:large'><b>{text}</b></span>{more}"
+
+
+def _wrapping_label(name: str, tooltip: str) -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.RichText)
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.setToolTip(tooltip)
+    label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+    return label
+
+
+def _scroll(widget: QWidget, name: str) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(widget)
+    scroll.setFrameShape(QFrame.NoFrame)
+    scroll.setAccessibleName(name)
+    return scroll

@@ -2,10 +2,12 @@
 import time
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QAbstractButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from gui.matrix_view import MatrixView, rich_name, short_number
 from gui.theme import dark_palette, light_palette
@@ -175,3 +177,46 @@ def test_an_empty_or_one_dimensional_array_is_shown(view):
     assert view.matrix().shape == (3, 1) and "(3, 1)" in view.title.text()
     view.set_matrix("A[0]", np.zeros((2, 0)))
     assert view.model.columnCount() == 0 and isinstance(view, QWidget)
+
+
+def _move_mouse_to_cell(view, row, col):
+    """A real mouse-move event on the heat map's viewport, over the centre of cell (row, col)."""
+    point = view.plot.mapFromScene(view.view_box.mapViewToScene(pg.Point(float(col), float(row))))
+    viewport = view.plot.viewport()
+    event = QMouseEvent(QEvent.MouseMove, QPointF(point), QPointF(viewport.mapToGlobal(point)),
+                        Qt.NoButton, Qt.NoButton, Qt.NoModifier)
+    QApplication.sendEvent(viewport, event)
+
+
+def test_hovering_the_map_shows_the_exact_value(view, qtbot):
+    A = np.array([[0.1234567890123, -2.0], [3.5, -0.000123456789]])
+    view.set_matrix("A[1]", A)
+    qtbot.wait(10)
+    _move_mouse_to_cell(view, 1, 1)
+    assert "row 1, column 1" in view.hover.text() and repr(0.1234567890123) in view.hover.text()
+    # On a line of its own, wide enough for the value (it once had width 0 and showed nothing).
+    assert view.hover.isVisible()
+    assert view.hover.width() >= view.hover.fontMetrics().horizontalAdvance(repr(0.1234567890123))
+    qtbot.wait(60)   # pyqtgraph drops moves closer together than its rate limit
+    _move_mouse_to_cell(view, 2, 2)
+    assert repr(-0.000123456789) in view.hover.text() and "row 2, column 2" in view.hover.text()
+
+
+def test_the_title_is_never_clipped_and_the_key_fills_its_width(qtbot):
+    v = MatrixView()
+    qtbot.addWidget(v)
+    v.set_matrix("dA[12]", np.zeros((12288, 209)))
+    v.highlight_column(208)
+    v.show()
+    for width in (v.sizeHint().width(), v.minimumSizeHint().width()):   # the default size and the smallest
+        v.resize(width, v.sizeHint().height())
+        qtbot.wait(5)
+        assert v.title.width() >= v.title.sizeHint().width(), width
+        assert "(12,288, 209)" in v.title.text() and "column 209" in v.title.text()
+    # The colour bar is drawn over its whole width, whatever that is: the full diverging scale.
+    v.resize(v.sizeHint())
+    qtbot.wait(5)
+    image = v.bar.grab().toImage()
+    y = image.height() // 2
+    left, right = image.pixelColor(2, y), image.pixelColor(image.width() - 3, y)
+    assert left.red() > left.blue() and right.blue() > right.red()   # orange end, blue end

@@ -34,7 +34,8 @@ def test_a_whole_pass_shows_exactly_the_engines_values(window, qtbot):
     shown = panel.shown_tensors()
     assert np.array_equal(shown["Z[1]"], caches[0].Z) and shown["Z[1]"].shape == (4, 4)
     assert np.array_equal(shown["A[0]"], X)
-    assert panel.equation.plain_text()[0] == "Z[1] (4, 4) = W[1] (4, 2) · A[0] (2, 4) + b[1] (4, 1)"
+    assert panel.equation.plain_text()[0] == "Z[1] (4, 4) = W[1] (4, 2) · A[0] (2, 4) + b[1] (4, 1) →broadcast→ (4, 4)"
+    assert "broadcast" in panel.equation.text()    # marked at b itself, not only in a note
     assert window.canvas.step_highlight() == ("forward", 1)
 
     _press(qtbot, window, Qt.Key_N)                          # forward 2
@@ -53,11 +54,13 @@ def test_a_whole_pass_shows_exactly_the_engines_values(window, qtbot):
     assert window.canvas.step_highlight() == ("backward", 2)
 
     before = {k: v.copy() for k, v in c.network.parameters.items()}
-    _press(qtbot, window, Qt.Key_End)                        # run to the end: the update
+    _press(qtbot, window, Qt.Key_End)                        # run to the end: the update is applied
     assert window.stepping.stepper.done
-    _press(qtbot, window, Qt.Key_Right)                      # applies the update, a new pass begins
     expected = {k: v.copy() for k, v in before.items()}
     update_parameters(expected, grads, c.session.hyper.learning_rate)
+    for k in expected:
+        assert np.allclose(c.network.parameters[k], expected[k], rtol=0, atol=1e-15)
+    _press(qtbot, window, Qt.Key_Right)                      # a new pass begins from the updated network
     for k in expected:
         assert np.allclose(c.network.parameters[k], expected[k], rtol=0, atol=1e-15)
     assert window.stepping.stepper.position == 0 and window.stepping.passes == 1
@@ -97,3 +100,117 @@ def test_right_arrow_trains_when_not_stepping_and_stepping_stops_training(window
     assert not training.trainer.running and window.stepping.active
     window.step_actions.mode.trigger()
     assert not window.stepping.active and window.canvas.step_highlight() is None
+
+
+def test_previous_steps_back_across_the_update_and_restores_the_parameters(window, qtbot):
+    c, s, panel = window.controller, window.stepping, window.stepping_panel
+    s.set_active(True)
+    before = {k: v.copy() for k, v in c.network.parameters.items()}
+    for _ in range(5):
+        s.next()                                             # forward 1, 2, cost, backward 2, 1
+    last_backward = {k: v.copy() for k, v in panel.shown_tensors().items()}
+    s.next()                                                 # the update: the network changes
+    assert s.stepper.done and not np.array_equal(c.network.parameters["W1"], before["W1"])
+    updated = {k: v.copy() for k, v in c.network.parameters.items()}
+    s.next()                                                 # the next pass begins
+    assert s.stepper.position == 0 and s.passes == 1
+    _press(qtbot, window, Qt.Key_Left)                       # back into the finished pass, at its update
+    assert s.stepper.done and s.passes == 0
+    assert all(np.array_equal(c.network.parameters[k], updated[k]) for k in updated)
+    _press(qtbot, window, Qt.Key_Left)                       # before the update: truly restored
+    assert s.result.step == ("backward", 1)
+    assert all(np.array_equal(c.network.parameters[k], before[k]) for k in before)
+    shown = panel.shown_tensors()
+    assert shown.keys() == last_backward.keys()
+    assert all(np.array_equal(shown[k], last_backward[k]) for k in shown)
+    assert window.canvas.step_highlight() == ("backward", 1)
+    s.next()                                                 # and forward again: the same update
+    assert all(np.array_equal(c.network.parameters[k], updated[k]) for k in updated)
+
+
+def test_backward_at_the_output_shows_dA_L(window):
+    from core.propagation import output_dA
+    c, s = window.controller, window.stepping
+    s.set_active(True)
+    for _ in range(4):
+        s.next()                                             # forward 1, 2, cost, backward 2
+    X, Y = c.data.X[:, :4], c.data.Y[:, :4]
+    AL, _ = forward(X, c.network.parameters, c.network.activations)
+    reads = window.stepping_panel.reads.shown()
+    assert np.array_equal(reads["dA[2]"], output_dA(AL, Y))
+    assert np.array_equal(window.stepping_panel.writes.shown()["dZ[2]"], AL - Y)
+
+
+def test_stepping_starts_from_the_present_not_a_moment_of_the_timeline(window, qtbot):
+    t, c, s = window.training, window.controller, window.stepping
+    for n in (200, 400):                                     # two runs' ends: two moments at least
+        t.set_hyperparameters(iterations=n)
+        t.play()
+        qtbot.waitUntil(lambda: t.state == "idle" and t.iteration == n, timeout=20000)
+    assert len(t.timeline()) >= 2
+    present = {k: v.copy() for k, v in c.network.parameters.items()}
+    t.show_past(0)
+    assert t.viewing is not None and not np.array_equal(c.network.parameters["W1"], present["W1"])
+    s.set_active(True)                                       # entering step mode: back to the present
+    assert t.viewing is None and np.array_equal(c.network.parameters["W1"], present["W1"])
+    t.show_past(0)                                           # the timeline moved while stepping
+    s.next()                                                 # Next steps the present
+    assert t.viewing is None
+    assert all(np.array_equal(s.stepper.network.parameters[k], present[k]) for k in present)
+    assert np.array_equal(s.result.reads["W[1]"], present["W1"])
+    s.run_to_end()                                           # the update goes onto the present
+    expected = {k: v.copy() for k, v in present.items()}
+    X, Y = c.data.X[:, :4], c.data.Y[:, :4]
+    AL, caches = forward(X, present, c.network.activations)
+    update_parameters(expected, backward(AL, Y, caches, c.network.activations), c.session.hyper.learning_rate)
+    assert all(np.allclose(c.network.parameters[k], expected[k], rtol=0, atol=1e-15) for k in expected)
+
+
+def _cat_window(window):
+    from core.presets import load_presets
+    from core.session import DataSettings
+    window.controller.set_data_settings(DataSettings(source=CAT_FILE))
+    window.presets.apply([p for p in load_presets() if p.id == "week4-cat"][0])
+    assert list(window.controller.network.layer_sizes) == [12288, 20, 7, 5, 1]
+
+
+CAT_FILE = "/work/shared/reference/datasets/train_catvnoncat.h5"
+
+
+@pytest.mark.parametrize("cat", [False, True])
+def test_the_panel_stays_small_enough_for_a_laptop_in_every_step(window, qtbot, cat):
+    if cat:
+        _cat_window(window)
+    s, panel, dock = window.stepping, window.stepping_panel, window.stepping_dock
+    s.set_active(True)
+    sizes = []
+    for _ in range(len(s.stepper.steps) + 1):                # the start and every step of the pass
+        for widget in (panel, dock):
+            hint = widget.minimumSizeHint()
+            sizes.append((hint.width(), hint.height()))
+        assert window.minimumSizeHint().width() <= 1280
+        s.next()
+    assert max(w for w, _ in sizes) <= 600 and max(h for _, h in sizes) <= 300, sizes
+
+
+def test_the_fonts_follow_the_application_font(window, qtbot):
+    s, panel = window.stepping, window.stepping_panel
+    s.set_active(True)
+    s.next()
+    small = panel.equation.sizeHint().width(), panel.strip.sizeHint().width()
+    font = panel.font()
+    font.setPointSizeF(font.pointSizeF() * 1.45)              # as presentation mode does
+    for widget in (panel, panel.equation, panel.strip):
+        widget.setFont(font)
+    big = panel.equation.sizeHint().width(), panel.strip.sizeHint().width()
+    assert big[0] > 1.3 * small[0] and big[1] > 1.3 * small[1]
+
+
+def test_read_and_written_tensors_are_two_labelled_rows(window):
+    s, panel = window.stepping, window.stepping_panel
+    s.set_active(True)
+    s.next()
+    assert panel.reads.label.text() == "<b>Read</b>" and panel.writes.label.text() == "<b>Wrote</b>"
+    assert set(panel.reads.shown()) == {"A[0]", "W[1]", "b[1]"} and set(panel.writes.shown()) == {"Z[1]", "A[1]"}
+    panel.numbers.setChecked(True)                           # every view shows numbers at once
+    assert all(v.stack.currentWidget() is v.table for v in panel._views if not v.isHidden())
