@@ -38,8 +38,12 @@ def save_screenshot(window, path: str) -> int:
     from PySide6.QtWidgets import QApplication
     window.resize(1600, 960)
     window.show()
-    for _ in range(3):
+    # Several rounds: the docks, the canvas (after its own layout) and the plots each settle on
+    # a later pass of the event loop; a single pass grabbed half-laid-out docks.
+    for _ in range(6):
         QApplication.processEvents()
+    window.hide_stale_tab_bars()
+    QApplication.processEvents()
     ok = window.grab().save(path)
     window.close()
     if not ok:

@@ -63,7 +63,7 @@ class LayerHeader(QFrame):
         units.addWidget(self.units, 1)
         units.addWidget(self.plus)
         box = QVBoxLayout(self)
-        box.setContentsMargins(4, 2, 4, 4)
+        box.setContentsMargins(3, 2, 3, 4)
         box.setSpacing(3)
         box.addLayout(top)
         box.addLayout(units)

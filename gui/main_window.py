@@ -1,14 +1,14 @@
 """The main window: assembles the panels, menus, toolbar and status bar. No drawing or maths here."""
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QLabel,
-                               QMainWindow, QMessageBox, QScrollArea, QStyle)
+                               QMainWindow, QMessageBox, QScrollArea, QStyle, QTabBar)
 
 from core.errors import DeepStepError
 from core.model_file import load_model, save_model
-from core.network import INIT_SCHEMES
+from core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS
 from . import theme
 from .boundary_panel import BoundaryPanel
 from .controller import SessionController
@@ -22,6 +22,7 @@ from .gradient_panel import GradientPanel
 from .runs_panel import RunsPanel
 from .data_panel import DataPanel, open_data_file
 from .exports import install_exports
+from .dock_scroll import DockScroll
 from .layer_panel import LayerPanel
 from .network_canvas import SHAPE_KINDS, NetworkCanvas
 from .predictions import PredictionUpdater
@@ -32,6 +33,7 @@ from .train_actions import TrainActions
 from .training_controller import TrainingController
 from .training_panel import TrainingPanel
 
+ADD_LAYER_TIP = "Add a hidden layer of 4 ReLU units (after the selected layer, or before the output)"
 SHAPE_LABELS = {"W": "W[l] shapes", "b": "b[l] shapes", "Z": "Z[l] shapes", "A": "A[l] shapes",
                 "params": "Parameter counts"}
 INIT_LABELS = {"zeros": "Zeros (every unit the same)", "small": "Small random (× 0.01)",
@@ -98,9 +100,9 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self.resizeDocks([self.data_dock, self.training_dock], [440, 420], Qt.Horizontal)
-        self.resizeDocks([self.data_dock, self.boundary_dock], [400, 520], Qt.Vertical)
+        self.resizeDocks([self.data_dock, self.boundary_dock], [470, 380], Qt.Vertical)
         self.resizeDocks([self.training_dock, self.runs_dock], [400, 500], Qt.Vertical)
-        self.resizeDocks([self.cost_dock], [300], Qt.Vertical)
+        self.resizeDocks([self.cost_dock], [300], Qt.Vertical)   # the cost panel's minimum: the canvas first
         self._default_state = self.saveState()
 
         self.controller.error.connect(self.show_error)
@@ -112,6 +114,8 @@ class MainWindow(QMainWindow):
         self.stepping.changed.connect(self._show_step_on_canvas)
         self.controller.network_changed.connect(self._update_status)
         self.controller.data_changed.connect(self._update_status)
+        self._boundary_hidden_for_data = False
+        self.controller.data_changed.connect(self._fit_docks_to_data)
         self.controller.selection_changed.connect(self._update_actions)
         self.controller.network_changed.connect(self._update_actions)
         self._update_status()
@@ -132,9 +136,14 @@ class MainWindow(QMainWindow):
     def _dock(self, title, name, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        # The panel scrolls inside its dock below its minimum size, so the panels' minimum sizes
+        # neither set the window's nor squeeze the network canvas (gui.dock_scroll).
+        dock.setWidget(DockScroll(widget, f"{name}Scroll"))
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
                          | QDockWidget.DockWidgetClosable)
+        toggle = dock.toggleViewAction()
+        toggle.setStatusTip(f"Show or hide the {title} panel")
+        toggle.setToolTip(f"Show or hide the {title} panel")
         self.addDockWidget(area, dock)
         return dock
 
@@ -186,8 +195,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setIcon(self.style().standardIcon(QStyle.SP_ArrowForward))
         self.redo_action.setToolTip("Redo what was undone (Ctrl+Shift+Z)")
         self.add_layer_action = self._action("&Add Hidden Layer", self.add_layer, "Ctrl+Shift+A",
-                                             "Add a hidden layer of 4 ReLU units (after the selected layer, "
-                                             "or before the output)")
+                                             ADD_LAYER_TIP)
         self.remove_layer_action = self._action("&Remove Selected Layer", self.remove_selected_layer,
                                                 QKeySequence.Delete, "Remove the selected hidden layer")
         self.reset_action = self.train_actions.reset
@@ -220,7 +228,9 @@ class MainWindow(QMainWindow):
                                              "Every shortcut on one sheet")
         self.shapes_help_action = self._action("&Shape Rules", self.show_shape_rules, None,
                                                "How the shapes of W, b, Z and A follow from n[l] and m")
-        self.about_action = self._action("&About DeepStep", self.show_about)
+        self.about_action = self._action("&About DeepStep", self.show_about, None,
+                                         "What DeepStep is, and whose notation it follows")
+        self.about_action.setMenuRole(QAction.AboutRole)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -300,6 +310,12 @@ class MainWindow(QMainWindow):
         self.remove_layer_action.setEnabled(1 <= l < net.L)
         self.remove_layer_action.setText(f"&Remove Hidden Layer {l}" if 1 <= l < net.L
                                          else "&Remove Selected Layer")
+        room = net.L - 1 < MAX_HIDDEN_LAYERS     # the canvas's "+" buttons follow the same rule
+        self.add_layer_action.setEnabled(room)
+        tip = (ADD_LAYER_TIP if room else
+               f"The network has the most hidden layers DeepStep allows ({MAX_HIDDEN_LAYERS})")
+        self.add_layer_action.setToolTip(tip)
+        self.add_layer_action.setStatusTip(tip)
 
     def _stepping_mode(self, on: bool) -> None:
         dock = self.stepping_dock if on else self.cost_dock
@@ -372,6 +388,20 @@ class MainWindow(QMainWindow):
         self.restoreState(self._default_state)
         for dock in self.docks:
             dock.show()
+        self._boundary_hidden_for_data = False
+        self._fit_docks_to_data()
+        QTimer.singleShot(0, self.hide_stale_tab_bars)   # restoreState can leave a stray tab bar
+
+    def _fit_docks_to_data(self) -> None:
+        """Data with no plane to draw (images, n[0] ≠ 2) leaves the Decision Boundary dock empty:
+        it is hidden and its room goes to the thumbnails; 2-D data brings it back."""
+        planar = self.controller.data.n_x == 2
+        if not planar and not self.boundary_dock.isHidden():
+            self.boundary_dock.hide()
+            self._boundary_hidden_for_data = True
+        elif planar and self._boundary_hidden_for_data:
+            self.boundary_dock.show()
+            self._boundary_hidden_for_data = False
 
     def show_shortcuts(self) -> None:
         rows = [(a.text().replace("&", ""), " or ".join(k.toString(QKeySequence.NativeText)
@@ -398,12 +428,7 @@ class MainWindow(QMainWindow):
     # --- window state ---------------------------------------------------------------------------
     def _size_to_screen(self) -> None:
         screen = self.screen().availableGeometry() if self.screen() else None
-        if screen is None or screen.width() < 1000:
-            self.resize(1600, 960)
-            return
-        width = max(min(1280, screen.width()), int(screen.width() * 0.85))
-        height = max(min(800, screen.height()), int(screen.height() * 0.88))
-        self.resize(min(width, screen.width()), min(height, screen.height()))
+        self.resize(default_window_size(screen.size() if screen is not None else None))
 
     def _restore_settings(self) -> None:
         s = QSettings()
@@ -424,6 +449,31 @@ class MainWindow(QMainWindow):
         for kind, action in self.shape_actions.items():
             s.setValue(f"view/shapes/{kind}", action.isChecked())
 
+    def showEvent(self, event):
+        super().showEvent(event)
+        QTimer.singleShot(0, self.hide_stale_tab_bars)
+
+    def hide_stale_tab_bars(self) -> int:
+        """Hide dock tab bars Qt left behind; how many were hidden.
+
+        Qt 6.11 gives the second group of docks tabified before the window is first shown (or
+        restored by restoreState) two tab bars, and the unused one stays visible where the group
+        first sat: a stray "Cost | Step Through" over the Data dock. Of two bars showing the same
+        tabs, the one not touching its visible dock is the stray.
+        """
+        bars = [b for b in self.findChildren(QTabBar, options=Qt.FindDirectChildrenOnly) if b.isVisible()]
+        docks = {d.windowTitle(): d for d in self.docks}
+        hidden = 0
+        for bar in bars:
+            tabs = [bar.tabText(i) for i in range(bar.count())]
+            twins = [b for b in bars if b is not bar and [b.tabText(i) for i in range(b.count())] == tabs]
+            shown = [docks[t] for t in tabs if t in docks and docks[t].isVisible() and not docks[t].isFloating()]
+            touches = any(bar.geometry().intersects(d.geometry().adjusted(-6, -6, 6, 6)) for d in shown)
+            if twins and not touches:
+                bar.hide()
+                hidden += 1
+        return hidden
+
     def closeEvent(self, event):
         if not self.sessions.may_close():  # unsaved changes: Save / Discard / Cancel
             event.ignore()
@@ -433,3 +483,13 @@ class MainWindow(QMainWindow):
         if self._persist:
             self.save_settings()
         super().closeEvent(event)
+
+
+def default_window_size(available: QSize | None) -> QSize:
+    """The window's first size on a screen with this much room: most of it, at least 1280×800
+    where the screen allows; 1600×960 without a (real) screen, as in a screenshot."""
+    if available is None or available.width() < 1000:
+        return QSize(1600, 960)
+    width = max(min(1280, available.width()), int(available.width() * 0.85))
+    height = max(min(800, available.height()), int(available.height() * 0.88))
+    return QSize(min(width, available.width()), min(height, available.height()))

@@ -28,10 +28,13 @@ SHAPE_KINDS = ("W", "b", "Z", "A", "params")
 EDGE_LEVELS = 12          # edge strengths drawn in this many steps (one pen each)
 STEP_COLORS = {"forward": "#2e9d4f", "cost": "#8e44ad", "backward": "#d35400", "update": "#2a7de1"}
 MAX_DRAWN = 64            # more units than this are always drawn collapsed
-# Sizes follow the font (×1.45 in presentation mode): in units of its line height, about 17 px.
-HEADER_WIDTH_EM = 7.6      # a layer's header: "leaky ReLU" with its arrow, "−  4  +"
+# Sizes follow the font (×1.45 in presentation mode): in units of its line height, about 18 px.
+HEADER_WIDTH_EM = 6.0      # a layer's header, or its minimum: "leaky ReLU" with its arrow, "−  4  +"
 HEADER_HEIGHT_EM = 6.0
-COLUMN_GAP = 52            # room for a "+" button between two headers
+INSERT_SIZE = 28           # the "+" button between two headers
+INSERT_GAP = INSERT_SIZE + 10
+LABEL_GAP = 14             # between the shape labels of neighbouring columns
+MIN_SLOT = 30              # px per drawn neuron at least: a taller layer is drawn collapsed
 MARGIN = 16
 NODE_RADIUS = 17.0         # px, largest node without a map
 MAP_NODE_RADIUS = 26.0     # px, largest node showing its map: big enough to read from the back of a room
@@ -75,6 +78,7 @@ class NetworkCanvas(QWidget):
     def set_shape_kinds(self, kinds) -> None:
         """Which shape annotations to show: any of W, b, Z, A, params."""
         self.shape_kinds = set(kinds)
+        self.updateGeometry()
         self._relayout()
 
     def shape_texts(self) -> list[dict[str, str]]:
@@ -131,6 +135,9 @@ class NetworkCanvas(QWidget):
         if key != self._shape_key:  # shapes depend on the architecture and m, not on the values
             self._shape_key = key
             self._update_shapes()
+            # The minimum width follows the columns and their labels: tell the scroll area, or
+            # it keeps the old width and a deeper network's headers and labels overlap.
+            self.updateGeometry()
         self._relayout()
         self._map_throttle.request()   # coalesced: training emits network_changed up to 30 times a second
 
@@ -206,11 +213,15 @@ class NetworkCanvas(QWidget):
     # --- geometry ---------------------------------------------------------------------------------
     def minimumSizeHint(self):
         from PySide6.QtCore import QSize
-        return QSize(self.controller.network.L * self._column_min_width() + self._header_width() + 2 * MARGIN, 420)
+        halves, pitches = self._column_extents()
+        width = 2 * MARGIN + halves[0] + sum(pitches) + halves[-1]
+        height = MARGIN + self._header_height() + 8 + 3 * MIN_SLOT + 12 + self._shapes_height() + MARGIN
+        return QSize(math.ceil(width), height)
 
     def sizeHint(self):
         from PySide6.QtCore import QSize
-        return QSize(max(900, (self.controller.network.L + 1) * 180), 700)
+        hint = self.minimumSizeHint()
+        return QSize(max(900, hint.width()), max(700, hint.height()))
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
@@ -220,20 +231,57 @@ class NetworkCanvas(QWidget):
         return self.fontMetrics().height() + 6
 
     def _header_width(self) -> int:
-        return round(HEADER_WIDTH_EM * self.fontMetrics().height())
+        widest = max((h.minimumSizeHint().width() for h in self._headers), default=0)
+        return max(round(HEADER_WIDTH_EM * self.fontMetrics().height()), widest)
 
     def _header_height(self) -> int:
         return round(HEADER_HEIGHT_EM * self.fontMetrics().height())
 
-    def _column_min_width(self) -> int:
-        return self._header_width() + COLUMN_GAP
+    def _label_width(self, i: int) -> int:
+        """The widest visible shape label of column i."""
+        if i >= len(self._shape_labels):
+            return 0
+        return max((label.sizeHint().width() for kind, label in self._shape_labels[i].items()
+                    if kind in self.shape_kinds and label.property("plain") is not None), default=0)
+
+    def _input_label_room(self) -> float:
+        """Room left of the input nodes for their names when "x12288" cannot fit inside a node."""
+        n0 = self.controller.network.layer_sizes[0]
+        text = f"x{n0}"
+        if _fits(self.font(), text, 2 * NODE_RADIUS - 4):
+            return 0.0
+        return self.fontMetrics().horizontalAdvance(text) + 8
+
+    def _column_extents(self) -> tuple[list[float], list[float]]:
+        """Each column's half-width (header, labels, names) and the least distance between
+        neighbouring columns: a "+" between two headers, a gap between two columns of labels."""
+        L = self.controller.network.L
+        header = self._header_width()
+        halves = [max(header, self._label_width(i)) / 2 for i in range(L + 1)]
+        halves[0] = max(halves[0], NODE_RADIUS + self._input_label_room())
+        pitches = []
+        for i in range(L):
+            labels = (self._label_width(i) + self._label_width(i + 1)) / 2 + LABEL_GAP
+            pitches.append(max(header + INSERT_GAP, labels, 2 * MAP_NODE_RADIUS + 40))
+        return halves, pitches
 
     def _column_x(self) -> list[float]:
-        L = self.controller.network.L
-        left = MARGIN + self._header_width() / 2
-        right = self.width() - MARGIN - self._header_width() / 2
-        step = (right - left) / L if L else 0
-        return [left + i * step for i in range(L + 1)]
+        """Column centres: evenly spaced when that leaves every gap its minimum, else the minimum
+        gaps with what is left shared out (and past the minimum width, the scroll area scrolls)."""
+        halves, pitches = self._column_extents()
+        left = MARGIN + halves[0]
+        span = self.width() - MARGIN - halves[-1] - left
+        L = len(pitches)
+        even = span / L if L else 0
+        if all(p <= even for p in pitches):
+            steps = [even] * L
+        else:
+            extra = max(0.0, span - sum(pitches)) / L if L else 0
+            steps = [p + extra for p in pitches]
+        xs = [left]
+        for step in steps:
+            xs.append(xs[-1] + step)
+        return xs
 
     def _shapes_height(self) -> int:
         return self._line_height() * len(self.shape_kinds) + 12
@@ -245,33 +293,33 @@ class NetworkCanvas(QWidget):
 
     def _relayout(self) -> None:
         xs = self._column_x()
-        net = self.controller.network
+        header_width = self._header_width()
         for l, header in enumerate(self._headers, start=1):
-            header.setFixedWidth(self._header_width())
+            header.setFixedWidth(header_width)
             header.adjustSize()
             header.move(int(xs[l] - header.width() / 2), MARGIN)
         for i, label in enumerate(self._io_labels):
             x = xs[0] if i == 0 else xs[-1]
-            label.setFixedWidth(self._header_width())
-            label.setFixedHeight(label.heightForWidth(self._header_width()))
+            label.setFixedWidth(header_width)
+            label.setFixedHeight(label.heightForWidth(header_width))
             label.move(int(x - label.width() / 2), MARGIN + 8)
         for i, button in enumerate(self._insert_buttons):
-            button.adjustSize()
-            size = 30
-            button.setFixedSize(size, size)
-            button.move(int((xs[i] + xs[i + 1]) / 2 - size / 2), MARGIN + self._header_height() // 2 - size // 2)
+            button.setFixedSize(INSERT_SIZE, INSERT_SIZE)
+            button.move(int((xs[i] + xs[i + 1]) / 2 - INSERT_SIZE / 2),
+                        MARGIN + self._header_height() // 2 - INSERT_SIZE // 2)
         area = self.neuron_area()
         top = area.bottom() + 12
         for i, col in enumerate(self._shape_labels):
             y = top
+            width = self._label_width(i)
             for kind in SHAPE_KINDS:
                 label = col[kind]
                 visible = kind in self.shape_kinds and label.property("plain") is not None
                 label.setVisible(visible)
                 if visible:
-                    label.setFixedWidth(int(min(self._column_min_width(), self.width() / (net.L + 1))))
+                    label.setFixedWidth(width)
                     label.setFixedHeight(self._line_height())
-                    x = min(max(0, xs[i] - label.width() / 2), self.width() - label.width())
+                    x = min(max(0, xs[i] - width / 2), self.width() - width)
                     label.move(int(x), int(y))
                     y += self._line_height()
         self._layout_nodes(xs, area)
@@ -280,7 +328,7 @@ class NetworkCanvas(QWidget):
     def _layout_nodes(self, xs, area: QRectF) -> None:
         sizes = self.controller.network.layer_sizes
         self._laid_out_for = sizes
-        fit = max(3, int(area.height() // 26))
+        fit = max(3, int(area.height() // MIN_SLOT))   # a taller canvas draws more neurons, not smaller ones
         columns = []
         for n in sizes:
             if n <= min(fit, MAX_DRAWN):
@@ -414,12 +462,12 @@ class NetworkCanvas(QWidget):
         p.setFont(font)
         last = len(self._nodes) - 1
         sizes = self.controller.network.layer_sizes
+        names_outside = self._input_label_room() > 0   # "x12288" does not fit in a node: beside it
         for i, column in enumerate(self._nodes):
             for u, c in column:
                 if u is None:
-                    p.setPen(text)
-                    p.drawText(QRectF(c.x() - 60, c.y() - r, 120, 2 * r), Qt.AlignCenter,
-                               f"⋮ {sizes[i]:,}")
+                    self._paint_ellipsis(p, c, sizes[i], pal)
+                    p.setFont(font)
                     continue
                 disc = (self._maps.disc((i, u), r, self.devicePixelRatioF())
                         if i > 0 and r >= MIN_MAP_RADIUS else None)
@@ -431,10 +479,44 @@ class NetworkCanvas(QWidget):
                 if disc is not None:
                     continue
                 label = f"x{u + 1}" if i == 0 else ("ŷ" if i == last else "")
-                if label and r >= 9:
+                if i == 0 and names_outside:
+                    p.setPen(text)
+                    p.setFont(self.font())
+                    p.drawText(self._name_rect(c), Qt.AlignRight | Qt.AlignVCenter, label)
+                    p.setFont(font)
+                elif label and r >= 9:
                     p.setPen(text)
                     p.setFont(_fitted(font, label, 2 * r - 4))
                     p.drawText(QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r), Qt.AlignCenter, label)
+
+    def _name_rect(self, c: QPointF) -> QRectF:
+        """Where an input's name goes when it is drawn beside its node: to the left, right-aligned."""
+        r = self._radius
+        return QRectF(0, c.y() - r, c.x() - r - 5, 2 * r)
+
+    def input_names(self) -> list[tuple[str, QRectF]]:
+        """The drawn inputs' names and where they are drawn (inside the node, or beside it when
+        "x12288" would not fit in a node at a readable size), at the canvas's own font size
+        when beside."""
+        outside = self._input_label_room() > 0
+        r = self._radius
+        return [(f"x{u + 1}", self._name_rect(c) if outside else QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r))
+                for u, c in (self._nodes[0] if self._nodes else []) if u is not None]
+
+    def _paint_ellipsis(self, p: QPainter, c: QPointF, n: int, pal: QPalette) -> None:
+        """"⋮ 12,288" where a collapsed layer's hidden units would be: full size, on a patch of
+        the background so the edges passing behind it do not cross the digits."""
+        from PySide6.QtGui import QFontMetricsF
+        text = f"⋮ {n:,}"
+        metrics = QFontMetricsF(self.font())
+        w, h = metrics.horizontalAdvance(text) + 14, metrics.height() + 4
+        rect = QRectF(c.x() - w / 2, c.y() - h / 2, w, h)
+        p.setPen(Qt.NoPen)
+        p.setBrush(pal.color(QPalette.Window))
+        p.drawRoundedRect(rect, 6, 6)
+        p.setPen(pal.color(QPalette.WindowText))
+        p.setFont(self.font())
+        p.drawText(rect, Qt.AlignCenter, text)
 
     # --- neuron maps ------------------------------------------------------------------------------
     def _refresh_maps(self) -> None:
@@ -487,7 +569,7 @@ class NetworkCanvas(QWidget):
             if lo < 0:
                 labels = [(0, _num(lo)), (0.5, "0"), (1, _num(hi))]
             else:
-                lut = lut[len(lut) // 2:]     # the range starts at 0: neutral to orange only
+                lut = lut[len(lut) // 2:]     # the range starts at 0: neutral to blue only
                 labels = [(0, "0"), (1, _num(hi))]
             caption = _range_caption(i, g, hi)
         detail = self._maps.detail(net, node)
@@ -571,14 +653,16 @@ def _num(x: float) -> str:
 def _range_caption(l: int, g: str, top: float) -> str:
     """What the colours of a layer-l map mean, for the hover view."""
     a = f"A[{l}] = {ACTIVATION_LABELS[g]}(Z[{l}])"
+    # The colours are the activation map's (gui.neuron_maps.activation_lut): theme.NEGATIVE
+    # (orange) below 0, theme.POSITIVE (blue) above, as on the edges.
     if g == "tanh":
-        return f"{a}, between −1 and 1: blue below 0, orange above."
+        return f"{a}, between −1 and 1: orange below 0, blue above."
     if g == "sigmoid":
-        return f"{a}, between 0 and 1: neutral near 0, orange towards 1."
+        return f"{a}, between 0 and 1: neutral near 0, blue towards 1."
     if g == "relu":
-        return (f"{a} ≥ 0: neutral where the unit is off, orange up to {_num(top)} "
+        return (f"{a} ≥ 0: neutral where the unit is off, blue up to {_num(top)} "
                 f"(the layer's largest A here).")
-    return (f"{a}: blue below 0, orange above, up to ±{_num(top)} "
+    return (f"{a}: orange below 0, blue above, up to ±{_num(top)} "
             f"(the layer's largest |A| here).")
 
 
@@ -587,6 +671,14 @@ def _set_shape(label: QLabel, kind: str, l: int, shape, tip: str, prefix: str = 
     label.setText(f"{prefix}<b>{kind}</b><sup>[{l}]</sup>&nbsp;({dims})")
     label.setProperty("plain", f"{prefix}{kind}[{l}] ({', '.join(str(d) for d in shape)})")
     label.setToolTip(tip)
+
+
+def _fits(font: QFont, text: str, width: float, smallest: float = 8.0) -> bool:
+    """Whether text fits in width pixels at a readable size: the font's own, or down to `smallest` pt."""
+    from PySide6.QtGui import QFontMetricsF
+    f = QFont(font)
+    f.setPointSizeF(min(f.pointSizeF(), smallest))
+    return QFontMetricsF(f).horizontalAdvance(text) <= width
 
 
 def _fitted(font: QFont, text: str, width: float) -> QFont:

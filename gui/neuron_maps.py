@@ -5,8 +5,8 @@ A[l] at 48×48, drawn inside its node as TensorFlow Playground does). The number
 core.boundary.evaluate, the engine's own forward pass; this module only turns them into colours.
 
 Colours: P(y = 1 | x) runs from the course's red (class 0) through a pale neutral at 0.5 to its blue
-(class 1), like the scatter plots. A hidden unit's A[l] uses the canvas's weight colours (blue < 0,
-neutral at 0, orange > 0), so a node and the edges leaving it speak the same language.
+(class 1), like the scatter plots. A hidden unit's A[l] uses the canvas's weight colours (orange < 0,
+neutral at 0, blue > 0), so a node and the edges leaving it speak the same language.
 """
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def probability_lut(dark: bool, soft: bool = False) -> np.ndarray:
 
 
 def activation_lut(dark: bool) -> np.ndarray:
-    """Blue (A < 0) → neutral (0) → orange (A > 0): the canvas's colours for negative and positive."""
+    """Orange (A < 0) → neutral (0) → blue (A > 0): the canvas's colours for negative and positive."""
     return diverging_lut(theme.NEGATIVE, theme.POSITIVE, dark)
 
 

@@ -105,8 +105,8 @@ class _Canvas(QWidget):
         label_width = max([fm.horizontalAdvance(n) for n in self.class_names] + [THUMB])
         return QSize(label_width, THUMB + 4 + fm.height())
 
-    def _heading_height(self) -> int:
-        return QFontMetrics(self._heading_font()).height() + 8
+    def _heading_height(self, lines: int = 1) -> int:
+        return lines * QFontMetrics(self._heading_font()).height() + 8
 
     def _columns(self, width: int) -> int:
         cell = self._cell_size()
@@ -121,8 +121,9 @@ class _Canvas(QWidget):
         for s, section in enumerate(self.sections):
             if s:
                 y += GAP
-            headings.append((QRect(left, y, max(1, width - 2 * left), self._heading_height()), s))
-            y += self._heading_height() + 4
+            lines = len(self._heading_lines(section, width - 2 * left))
+            headings.append((QRect(left, y, max(1, width - 2 * left), self._heading_height(lines)), s))
+            y += self._heading_height(lines) + 4
             for i in range(len(section.images)):
                 row, col = divmod(i, columns)
                 x = left + col * (cell.width() + GAP) + (cell.width() - THUMB) // 2
@@ -160,10 +161,22 @@ class _Canvas(QWidget):
         return font
 
     def _heading_text(self, section: _Section) -> str:
-        text = f"{section.title} ({len(section.images)})"
+        return " · ".join(self._heading_parts(section))
+
+    def _heading_parts(self, section: _Section) -> list[str]:
+        parts = [f"{section.title} ({len(section.images)})"]
         if section.wrong is not None:
-            text += f" · {int(section.wrong.sum())} misclassified"
-        return text
+            parts.append(f"{int(section.wrong.sum())} misclassified")
+        return parts
+
+    def _heading_lines(self, section: _Section, width: int) -> list[str]:
+        """The heading on one line if it fits, else its parts on lines of their own (elided only
+        if a part alone is wider than the grid), so a narrow dock never cuts "misclassified"."""
+        metrics = QFontMetrics(self._heading_font())
+        text = self._heading_text(section)
+        if metrics.horizontalAdvance(text) <= width:
+            return [text]
+        return [metrics.elidedText(part, Qt.ElideRight, max(1, width)) for part in self._heading_parts(section)]
 
     def paintEvent(self, event):
         painter = QPainter(self)
@@ -174,7 +187,8 @@ class _Canvas(QWidget):
         painter.setPen(text_color)
         for rect, s in self.headings:
             if rect.intersects(exposed):
-                painter.drawText(rect, Qt.AlignLeft | Qt.AlignVCenter, self._heading_text(self.sections[s]))
+                lines = self._heading_lines(self.sections[s], rect.width())
+                painter.drawText(rect, Qt.AlignLeft | Qt.AlignVCenter, "\n".join(lines))
                 painter.setPen(QPen(self.palette().color(QPalette.Mid), 1))
                 painter.drawLine(rect.bottomLeft(), rect.bottomRight())
                 painter.setPen(text_color)
@@ -300,7 +314,13 @@ class ThumbnailGrid(QWidget):
                                      f"{section.labels.size} examples")
                 wrong = (predicted > 0.5) != (section.labels > 0.5)
             canvas.sections[s] = section._replace(wrong=wrong)
-        canvas.update()
+        canvas.relayout()        # a heading with its count may now need a second line
+
+    def heading_lines(self, test: bool = False) -> list[str]:
+        """The training (or test) set's heading as drawn, line by line."""
+        canvas = self._canvas
+        rect, s = canvas.headings[1 if test else 0]
+        return canvas._heading_lines(canvas.sections[s], rect.width())
 
     def count(self) -> int:
         """How many thumbnails are shown (training and test)."""

@@ -258,6 +258,27 @@ def test_set_predictions_marks_the_misclassified_images(qtbot):
     assert grid.count() == 0
 
 
+def test_a_heading_too_wide_for_the_grid_wraps_instead_of_being_cut(qtbot):
+    from PySide6.QtGui import QFontMetrics
+    grid = ThumbnailGrid()
+    qtbot.addWidget(grid)
+    data, _ = image_data(m=80)
+    grid.set_data(data)
+    grid.resize(600, 500)
+    grid.show()
+    grid.set_predictions(1 - data.Y, None)        # every training image wrong: "80 misclassified"
+    assert grid.heading_lines() == ["Training set (80) · 80 misclassified"]
+    grid.resize(250, 500)                         # a narrow Data dock: three columns of thumbnails
+    qtbot.waitUntil(lambda: grid.heading_lines() != ["Training set (80) · 80 misclassified"])
+    lines = grid.heading_lines()
+    assert lines == ["Training set (80)", "80 misclassified"]
+    rect, _ = grid._canvas.headings[0]
+    font = grid._canvas._heading_font()
+    assert all(QFontMetrics(font).horizontalAdvance(line) <= rect.width() for line in lines)
+    assert rect.height() >= 2 * QFontMetrics(font).height()   # both lines have room above the images
+    assert grid.thumbnail_rect(0).top() >= rect.bottom()
+
+
 def test_cat_predictions_are_marked(cats, controller):
     data = controller.data
     predictions = np.zeros((1, data.m))          # "non-cat" for everything: every cat is wrong

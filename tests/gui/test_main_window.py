@@ -3,13 +3,14 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from core.model_file import save_model
 from core.network import Network
 from core.session import DataSettings
-from gui.main_window import MainWindow
+from gui.main_window import MainWindow, default_window_size
 from tests.paths import CAT_MISSING, CAT_TRAIN, ROOT
 
 
@@ -118,7 +119,7 @@ def test_screenshot_command_writes_a_png(tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     from PySide6.QtGui import QImage
     image = QImage(str(out))
-    assert image.width() >= 1280 and image.height() >= 800
+    assert (image.width(), image.height()) == (1600, 960)     # the size app.save_screenshot promises
 
 
 def test_every_control_has_a_tooltip_and_an_accessible_name(window):
@@ -138,3 +139,92 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(window):
         if not w.toolTip() or not name:
             missing.append(f"{type(w).__name__} {w.objectName()!r} {name!r} tip={w.toolTip()!r}")
     assert missing == [] and checked >= 20
+
+
+def test_the_window_fits_a_laptop_screen(window):
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 760
+    assert window.minimumSize().width() <= 1280 and window.minimumSize().height() <= 760
+
+
+def _settle(qtbot, window, size):
+    window.resize(size)
+    qtbot.waitUntil(lambda: window.size() == size)
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def test_the_canvas_shows_every_shape_label_at_the_default_size_of_a_1920x1080_screen(window, qtbot):
+    _settle(qtbot, window, default_window_size(QSize(1920, 1080)))
+    scroll = window.centralWidget()
+    viewport = scroll.viewport().rect()
+    labels = [label for col in window.canvas._shape_labels for label in col.values() if label.isVisible()]
+    assert len(labels) == 1 + 2 * 4 + 2          # X, and W b Z A + the count of both layers
+    for label in labels:
+        top_left = label.mapTo(scroll.viewport(), QPoint(0, 0))
+        assert viewport.contains(QRect(top_left, label.size())), label.property("plain")
+    assert scroll.verticalScrollBar().maximum() == 0
+    assert window.canvas.height() >= 500         # the network gets the room, not the docks under it
+
+
+def test_ten_hidden_layers_scroll_cleanly_in_the_default_window(window, qtbot):
+    c = window.controller
+    for _ in range(9):
+        c.insert_layer(c.network.L)
+    _settle(qtbot, window, QSize(1920, 1080))
+    canvas = window.canvas
+    qtbot.waitUntil(lambda: canvas.width() >= canvas.minimumSizeHint().width())
+    headers = [h.geometry() for h in canvas._headers]
+    assert len(headers) == 10
+    assert not any(a.intersects(b) for i, a in enumerate(headers) for b in headers[i + 1:])
+    params = [col["params"].geometry() for col in canvas._shape_labels[1:]]
+    assert not any(a.intersects(b) for i, a in enumerate(params) for b in params[i + 1:])
+    assert window.centralWidget().horizontalScrollBar().maximum() > 0   # what does not fit scrolls
+
+
+def test_add_hidden_layer_is_disabled_at_ten_hidden_layers(window):
+    c = window.controller
+    for _ in range(9):
+        window.add_layer_action.trigger()
+    assert c.network.L - 1 == 10
+    assert not window.add_layer_action.isEnabled()
+    assert "10" in window.add_layer_action.toolTip()
+    assert not any(b.isEnabled() for b in window.canvas._insert_buttons)
+    c.undo_stack.undo()
+    assert window.add_layer_action.isEnabled()
+
+
+def test_view_menu_and_about_have_status_tips(window):
+    view = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View")
+    for action in view.actions():
+        if not action.isSeparator():
+            assert action.statusTip(), action.text()
+    assert window.data_dock.toggleViewAction().statusTip() == "Show or hide the Data panel"
+    assert window.about_action.statusTip()
+
+
+def test_a_panel_scrolls_inside_its_dock_instead_of_growing_the_window(window):
+    scroll = window.gradient_dock.widget()
+    assert scroll.panel() is window.gradient_panel
+    assert window.gradient_dock.minimumSizeHint().width() < window.gradient_panel.minimumSizeHint().width()
+
+
+def test_no_stray_dock_tab_bar_is_left_showing(window, qtbot):
+    from PySide6.QtWidgets import QTabBar
+    def shown():
+        return [tuple(b.tabText(i) for i in range(b.count())) for b in window.findChildren(QTabBar)
+                if b.isVisible()]
+    qtbot.waitUntil(lambda: len(shown()) == len(set(shown())))
+    assert ("Cost", "Step Through") in shown()
+    window.reset_layout()
+    qtbot.waitUntil(lambda: len(shown()) == len(set(shown())))
+
+
+@pytest.mark.skipif(not CAT_TRAIN.exists(), reason=CAT_MISSING)
+def test_image_data_hides_the_empty_boundary_dock_and_2d_data_brings_it_back(window, qtbot):
+    c = window.controller
+    assert c.set_data_settings(DataSettings(source=str(CAT_TRAIN)))
+    assert window.boundary_dock.isHidden()
+    qtbot.waitUntil(lambda: window.data_dock.height() > window.height() * 0.6)   # the thumbnails get the column
+    c.undo_stack.undo()
+    assert not window.boundary_dock.isHidden() and c.data.n_x == 2

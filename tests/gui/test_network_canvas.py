@@ -1,6 +1,7 @@
 """The network canvas: editing layers changes the model, the drawing and the shape labels."""
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
 
 from core.propagation import forward
 from core.session import DataSettings
@@ -143,3 +144,75 @@ def test_no_more_than_ten_hidden_layers(canvas, controller):
     assert not controller.insert_layer(1, 2, "relu")
     assert "at most 10 hidden layers" in errors[0]
     assert not any(b.isEnabled() for b in canvas._insert_buttons)
+
+
+def _rects(widgets):
+    return [w.geometry() for w in widgets if w.isVisible()]
+
+
+def _overlapping(rects):
+    return [(a, b) for i, a in enumerate(rects) for b in rects[i + 1:] if a.intersects(b)]
+
+
+def test_ten_hidden_layers_lay_out_without_overlaps_at_the_minimum_width(canvas, controller, qtbot):
+    for _ in range(9):
+        controller.insert_layer(controller.network.L)
+    hint = canvas.minimumSizeHint()
+    assert hint.width() <= 1920 - 40            # fits a 1920 px screen once the docks are hidden
+    canvas.resize(hint.width(), 760)
+    qtbot.waitUntil(lambda: canvas.width() == hint.width())
+    headers = _rects(canvas._headers)
+    assert len(headers) == 10 and _overlapping(headers) == []
+    assert _overlapping(headers + _rects(canvas._insert_buttons)) == []
+    for row in ("W", "b", "Z", "A", "params"):
+        labels = [col[row] for col in canvas._shape_labels if col[row].isVisible()]
+        assert _overlapping(_rects(labels)) == [], row
+        for label in labels:      # the whole text is shown, and inside the canvas
+            assert label.width() >= label.sizeHint().width()
+            assert 0 <= label.x() and label.geometry().right() < canvas.width()
+    for header in canvas._headers:  # no control cut short: "100" fits in the spin box
+        for control in (header.units, header.activation, header.remove):
+            assert control.width() >= control.minimumSizeHint().width()
+
+
+def test_the_minimum_width_grows_with_the_network_and_the_labels(canvas, controller):
+    narrow = canvas.minimumSizeHint().width()
+    controller.insert_layer(1, 3, "relu")
+    assert canvas.minimumSizeHint().width() > narrow
+    wide = canvas.minimumSizeHint().width()
+    canvas.set_shape_kinds({"W"})                 # "20 parameters" is the widest label: gone
+    assert canvas.minimumSizeHint().width() <= wide
+
+
+@pytest.mark.skipif(not CAT_TRAIN.exists(), reason=CAT_MISSING)
+def test_collapsed_input_names_are_whole_beside_their_nodes(canvas, controller):
+    assert controller.set_data_settings(DataSettings(source=str(CAT_TRAIN)))
+    names = canvas.input_names()
+    assert names[-1][0] == "x12288"
+    metrics = canvas.fontMetrics()
+    for (text, rect), (u, c) in zip(names, [n for n in canvas._nodes[0] if n[0] is not None]):
+        assert rect.left() >= 0 and rect.width() >= metrics.horizontalAdvance(text)   # full size, not clipped
+        assert rect.right() < c.x() - canvas._radius                                   # beside the node
+
+
+def test_collapsed_layers_use_the_height_they_are_given(canvas, controller, qtbot):
+    controller.set_units(1, 30)
+    canvas.resize(1200, 560)
+    qtbot.waitUntil(lambda: canvas.height() == 560)
+    short = canvas.drawn_units()[1]
+    canvas.resize(1200, 1400)
+    qtbot.waitUntil(lambda: canvas.height() == 1400)
+    assert None in short and canvas.drawn_units()[1] == list(range(30))   # room for every unit now
+    assert canvas._radius >= 9
+
+
+def test_hover_captions_name_the_colours_the_map_uses():
+    from gui import theme
+    from gui.network_canvas import _range_caption
+    from gui.neuron_maps import activation_lut
+    lut = activation_lut(dark=False)
+    assert tuple(lut[-1]) == QColor(theme.POSITIVE).getRgb()[:3]      # A > 0 is drawn blue
+    assert tuple(lut[0]) == QColor(theme.NEGATIVE).getRgb()[:3]       # A < 0 is drawn orange
+    assert "orange below 0, blue above" in _range_caption(1, "tanh", 1.0)
+    assert "blue up to 25.4" in _range_caption(1, "relu", 25.4)
+    assert "blue towards 1" in _range_caption(1, "sigmoid", 1.0)
