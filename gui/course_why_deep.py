@@ -7,7 +7,7 @@ controllers, reset to its seeded start and played; when one reaches its iteratio
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from core import architecture
 from core.course import WhyDeep, load_why_deep
@@ -50,7 +50,7 @@ class WhyDeepRunner(QObject):
     def _next(self) -> bool:
         if not self._queue:
             self._current = None
-            self._report()
+            QTimer.singleShot(0, self._report)  # after the trainer's own "Stopped at N" note
             self.finished.emit()
             return True
         k = self._queue.pop(0)
@@ -86,4 +86,6 @@ class WhyDeepRunner(QObject):
         parts = [f"{name}: {run.train_accuracy:.0%}" for name, run in zip(names, self.runs)
                  if run.train_accuracy is not None]
         if parts:
-            self.window.statusBar().showMessage("Why deep, training accuracy · " + " · ".join(parts), 20000)
+            text = "Why deep, training accuracy · " + " · ".join(parts)
+            self.window.statusBar().showMessage(text, 20000)
+            self.window.training_panel.status.setText(text)
