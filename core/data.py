@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from .data_files import load_dataset_file
+from .data_files import _read_any, load_dataset_file
 from .dataset import DataSet
 from .errors import DataError
 from .generators import GENERATORS, generate, split
@@ -20,15 +20,19 @@ def open_dataset(source: str, samples=None, noise=None, seed=None, test_fraction
     if source in GENERATORS:
         data = generate(source, samples=samples, noise=noise, seed=seed)
         if test_path is not None:
-            test = load_dataset_file(test_path)
-            if test.n_x != data.n_x:
-                raise DataError(f"{os.path.basename(test_path)} has {test.n_x} features, "
+            # Read in the "test" role: a file holding both pairs gives its test pair, as it
+            # does beside a training file.
+            test = _read_any(test_path, "test")[0]
+            if test.X.shape[0] != data.n_x:
+                raise DataError(f"{os.path.basename(test_path)} has {test.X.shape[0]} features, "
                                 f"the {source} data has {data.n_x}")
             data = _with_test(data, test.X, test.Y)
     elif os.path.exists(source):
         if samples is not None or noise is not None:
             raise DataError("samples and noise apply to the built-in data sets, not to files")
         data = load_dataset_file(source, test_path)
+    elif _looks_like_a_path(source):
+        raise DataError(f"{source}: file not found")
     else:
         raise DataError(f"unknown data set {source!r}: not a file, nor one of "
                         + ", ".join(GENERATORS))
@@ -37,6 +41,12 @@ def open_dataset(source: str, samples=None, noise=None, seed=None, test_fraction
             raise DataError("this data already has a test set; leave the test fraction at 0")
         data = split(data, test_fraction, seed=1 if seed is None else seed)
     return data
+
+
+def _looks_like_a_path(source: str) -> bool:
+    """A folder separator or a file extension: the user meant a file, not a generator's name."""
+    seps = {os.sep, os.altsep or os.sep, "/"}
+    return any(s in source for s in seps) or os.path.splitext(source)[1] != ""
 
 
 def _with_test(data: DataSet, X_test, Y_test) -> DataSet:

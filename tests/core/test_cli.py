@@ -135,6 +135,7 @@ def test_a_run_diverging_between_recorded_costs_saves_a_model_with_a_finite_cost
 
 @pytest.mark.parametrize("args, words", [
     (["--dataset", "nosuch"], "unknown data set"),
+    (["--dataset", "/nonexistent/file.h5"], "/nonexistent/file.h5: file not found"),
     (["--layers", "4,0,1"], "0 units"),
     (["--layers", "4,x"], "comma-separated whole numbers"),
     (["--layers", "4,2"], "output layer must have 1 unit"),
