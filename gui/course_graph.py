@@ -267,12 +267,13 @@ class GraphStepper(QWidget):
         layout.addWidget(self.explain)
         layout.addLayout(row)
         layout.addWidget(self.legend)
-        # Keys work anywhere in the view; a spin box with focus keeps its own arrows.
+        # Keys work anywhere in the view's window (only the visible tab's stepper answers);
+        # a spin box with focus keeps its own arrows.
         for keys, slot in (((Qt.Key_Right, Qt.Key_N), self.next), ((Qt.Key_Left, Qt.Key_P), self.back),
                            ((Qt.Key_Home,), self.restart), ((Qt.Key_End,), self.show_all)):
             for key in keys:
                 sc = QShortcut(QKeySequence(key), self)
-                sc.setContext(Qt.WidgetWithChildrenShortcut)
+                sc.setContext(Qt.WindowShortcut)
                 sc.activated.connect(slot)
 
     def set_graph(self, graph: Graph) -> None:

@@ -1,0 +1,170 @@
+"""The Course menu: each companion view opens in one click, draws the engine's numbers, follows edits."""
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QTabBar
+
+from core.network import Network
+from core.propagation import backward, forward
+from gui.main_window import MainWindow
+
+VIEW_KEYS = ("graph", "vectorize", "activations", "parameters")
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(restore_settings=False)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()
+
+
+def _controls(view):
+    for cls in (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit):
+        for widget in view.findChildren(cls):
+            parent = widget.parentWidget()
+            if isinstance(parent, (QAbstractSpinBox, QComboBox, QTabBar)) or widget.objectName().startswith("qt_"):
+                continue   # parts of another control
+            yield widget
+
+
+def test_each_view_opens_from_the_course_menu_with_named_controls(window):
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert "Course" in titles and titles.index("Course") < titles.index("Help")
+    for key in VIEW_KEYS:
+        window.course.actions[key].trigger()
+        view = window.course.views[key]
+        assert view.isVisible() and view.isWindow() and view.windowTitle()
+        assert view.width() >= 1200   # sized for a lecture
+        for control in _controls(view):
+            assert control.accessibleName(), f"{key}: {control!r} has no accessible name"
+            assert control.toolTip() or isinstance(control, QAbstractButton) and control.text(), \
+                f"{key}: {control.accessibleName()} has no tooltip"
+    window.course.actions["graph"].trigger()   # a second click raises the same window
+    assert len(window.course.views) == 4
+
+
+def test_graph_follows_a_logistic_regression_network_and_matches_the_engine(window, qtbot):
+    window.preset_actions["week2-logistic"].trigger()
+    c = window.controller
+    c.set_parameters({"W1": np.array([[0.7, -0.4]]), "b1": np.array([[0.2]])})
+    view = window.course.open("graph")
+    panel = view.logistic
+    assert panel.follow.isChecked() and panel.follow.isEnabled()
+    panel.example.setValue(12)
+    x, y = c.data.X[:, 12:13], c.data.Y[:, 12:13]
+    AL, caches = forward(x, c.network.parameters, c.network.activations)
+    grads = backward(AL, y, caches, c.network.activations)
+    g = panel.stepper.graph
+    assert g.node("a").value == AL[0, 0]
+    assert [g.node("w1").grad, g.node("w2").grad, g.node("b").grad] == [*grads[0].dW[0], grads[0].db[0, 0]]
+    # training moves the network: the graph follows
+    c.set_parameters({"W1": np.array([[0.1, 0.1]]), "b1": np.array([[0.0]])})
+    assert panel.stepper.graph.node("w1").value == 0.1
+
+
+def test_graph_steps_forward_then_backward_by_keys(window, qtbot):
+    view = window.course.open("graph")
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    stepper = view.logistic.stepper
+    assert not view.logistic.follow.isEnabled()   # the default network has a hidden layer
+    assert "dz" not in stepper.canvas.describe()
+    for _ in range(3):
+        qtbot.keyClick(stepper, Qt.Key_Right)
+    assert stepper.done == 3 and "L(a, y) = 0.6931" in stepper.canvas.describe()   # w = 0, b = 0: a = 0.5
+    assert "Forward" in stepper.explain.text()
+    qtbot.keyClick(stepper, Qt.Key_End)
+    assert "dz = " in stepper.canvas.describe() and "Backward" in stepper.explain.text()
+    qtbot.keyClick(stepper, Qt.Key_Left)
+    assert stepper.done == len(stepper.graph.steps()) - 1
+    qtbot.mouseClick(stepper.buttons["restart"], Qt.LeftButton)
+    assert stepper.done == 0 and not stepper.buttons["back"].isEnabled()
+
+
+def test_chain_rule_graph_follows_typed_values(window):
+    view = window.course.open("graph")
+    chain = view.chain
+    assert "J = 33" in chain.summary.text() and "dJ/db = 3c = 6" in chain.summary.text()
+    chain.b.setValue(-1.0)
+    chain.c.setValue(4.0)
+    g = chain.graph
+    assert g.node("J").value == 3 * (5 - 4) and (g.node("b").grad, g.node("c").grad) == (12, -3)
+    assert "dJ/dc = 3b = −3" in chain.summary.text()
+
+
+def test_vectorization_measures_off_the_gui_thread_and_can_stop(window, qtbot):
+    view = window.course.open("vectorize")
+    view.measure_forward()
+    assert view.forward.busy and not view.forward.start_button.isEnabled()
+    qtbot.waitUntil(lambda: not view.forward.busy, timeout=10000)
+    text = view.forward.result.text()
+    assert "NumPy is" in text and "×" in text and "The same Z" in text
+    assert view.forward.job.result.columns == window.controller.data.m
+    view.measure_dot()
+    qtbot.mouseClick(view.dot.stop_button, Qt.LeftButton)
+    assert not view.dot.busy and "stopped" in view.dot.result.text()
+    assert "(4, 400)" in view.diagram.describe() and "(4, 1)" in view.diagram.describe()
+
+
+def test_activation_view_shows_the_layers_Z_and_dead_units(window, qtbot):
+    c = window.controller
+    net = Network.create([2, 3, 1], ["relu", "sigmoid"], "xavier", seed=1)
+    net.parameters["W1"][0] = 0.0
+    net.parameters["b1"][0] = -1.0      # unit 1 of layer 1: Z = −1 for every example, dead
+    c.set_network(net)
+    view = window.course.open("activations")
+    view.redraw()
+    assert view.last_health.dead_units == 1 and "1 of 3 units dead" in view.health.text()
+    assert view.cards["relu"].lineWidth() == 3 and view.cards["tanh"].lineWidth() == 1
+    counts = view.hist.getData()[1]
+    assert counts.max() == pytest.approx(1.0)
+    # new parameters mark it stale; the timer redraws
+    revived = {k: v.copy() for k, v in net.parameters.items()}
+    revived["b1"][0] = 5.0
+    c.set_parameters(revived)
+    qtbot.waitUntil(lambda: view.last_health.dead_units == 0, timeout=2000)
+    # and so does a training snapshot
+    drawn = view._drawn_at
+    window.training.step()
+    qtbot.waitUntil(lambda: window.training.state == "idle" and view._drawn_at > drawn, timeout=3000)
+
+
+def test_hyperparameters_edit_through_the_controllers(window, qtbot):
+    view = window.course.open("parameters")
+    form, c, t = view.form, window.controller, window.training
+    assert view.table.total() == c.network.parameter_count
+    form.learning_rate.setText("0.05")
+    form.learning_rate.editingFinished.emit()
+    assert c.session.hyper.learning_rate == 0.05
+    form.learning_rate.setText("fast")
+    form.learning_rate.editingFinished.emit()
+    assert form.error.isVisibleTo(form) and c.session.hyper.learning_rate == 0.05
+    form.L.setValue(3)                                   # a hidden layer more, undoably
+    assert c.network.L == 3
+    qtbot.waitUntil(lambda: len(form.unit_spins) == 2)
+    form.unit_spins[0].setValue(7)
+    assert c.network.layer_sizes[1] == 7
+    c.undo_stack.undo()
+    c.undo_stack.undo()
+    assert c.network.layer_sizes == (2, 4, 1)
+    qtbot.waitUntil(lambda: form.L.value() == 2 and len(form.unit_spins) == 1)
+    view.refresh()
+    assert view.table.rowCount() == 5    # W1, b1, W2, b2, total
+
+
+def test_why_deep_trains_the_deep_and_the_shallow_network_as_compared_runs(window, qtbot):
+    runner = window.course.why_deep
+    runner.preset = replace(runner.preset, hyper=replace(runner.preset.hyper, iterations=150))
+    with qtbot.waitSignal(runner.finished, timeout=15000):
+        window.course.actions["why_deep"].trigger()
+    runs = window.training.runs.runs
+    assert len(runs) == 2 and [r.iterations for r in runs] == [150, 150]
+    deep, shallow = runs[0].layer_sizes, runs[1].layer_sizes
+    assert len(deep) > len(shallow)
+    from core.network import parameter_count
+    assert parameter_count(deep) == parameter_count(shallow)
+    assert window.controller.data.name.startswith("checkerboard")
