@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
@@ -20,6 +20,7 @@ from .neuron_maps import FrameThrottle, grid_axes, plane_grid, probability_lut
 RESOLUTION = 200
 POINT_SIZE = 9            # px: a little smaller than the data panel's, the map shows between them
 CONTOUR_WIDTH = 3.0       # px: the boundary must read from the back of a lecture hall
+TEST_RIM_WIDTH = 2.4      # px: a test point is a hollow ring of its class colour
 
 
 def contour_segments(values: np.ndarray, xs: np.ndarray, ys: np.ndarray, level: float = 0.5):
@@ -84,6 +85,8 @@ class BoundaryPanel(QWidget):
         self._probability = np.full((RESOLUTION, RESOLUTION), 0.5)
         self._stale = False
         self._rect = self._placed = None
+        self.line_scale = 1.0    # points and lines ×, e.g. for a projector (presentation mode)
+        self.frame_on_resize = False   # keep the data framed as the panel changes size (presentation)
         self._build()
         self._style()
         self._throttle = FrameThrottle(self._redraw, self)
@@ -179,8 +182,9 @@ class BoundaryPanel(QWidget):
             axis.setTextPen(pg.mkPen(text))
             axis.setTickFont(self.font())
             axis.setLabel(title, color=text.name(), **{"font-size": f"{self.font().pointSize()}pt"})
+        k = self.line_scale
         line = QColor("#f4f4f4") if dark else QColor("#1f2328")
-        pen = QPen(line, CONTOUR_WIDTH)
+        pen = QPen(line, CONTOUR_WIDTH * k)
         pen.setCosmetic(True)
         pen.setCapStyle(Qt.RoundCap)        # segments of the marching squares join seamlessly
         self.contour.setPen(pen)
@@ -188,14 +192,15 @@ class BoundaryPanel(QWidget):
         rim.setAlpha(150)
         for (test, label), item in self._points.items():
             color = theme.class_color(label)
+            item.setSize(POINT_SIZE * k)
             if test:
-                item.setPen(pg.mkPen(color, width=2.4))
+                item.setPen(pg.mkPen(color, width=TEST_RIM_WIDTH * k))
                 item.setBrush(pg.mkBrush(base.red(), base.green(), base.blue(), 170))
             else:
-                item.setPen(pg.mkPen(rim, width=1))
+                item.setPen(pg.mkPen(rim, width=k))
                 item.setBrush(pg.mkBrush(color))
-        self.scale_bar.setPixmap(_bar_pixmap(self.lut, 110, 14, pal.color(QPalette.Mid)))
-        self.line_key.setPixmap(_line_key_pixmap(line, self.font(), text, base))
+        self.scale_bar.setPixmap(_bar_pixmap(self.lut, round(110 * k), round(14 * k), pal.color(QPalette.Mid)))
+        self.line_key.setPixmap(_line_key_pixmap(line, self.font(), text, base, CONTOUR_WIDTH * k))
         muted = pal.color(QPalette.PlaceholderText).name()
         self.points_key.setStyleSheet(f"color: {muted}")
         font = self.font()        # from the panel's font, so repeated restyles do not compound
@@ -207,6 +212,22 @@ class BoundaryPanel(QWidget):
             if hasattr(self, "image"):
                 self._style()
         super().changeEvent(event)
+
+    def set_line_scale(self, k: float) -> None:
+        """Points, rims and the boundary line × k (presentation mode: a projector needs them bigger)."""
+        if k != self.line_scale:
+            self.line_scale = k
+            self._style()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self.frame_on_resize:
+            QTimer.singleShot(0, self.frame_data)   # after the plot has its new size too
+
+    def frame_data(self) -> None:
+        """Show the data's extent, as after a double click (e.g. once the panel has a new size)."""
+        if self._grid is not None:
+            self._frame()
 
     # --- reading the session ----------------------------------------------------------------------
     def _on_data_changed(self) -> None:
@@ -308,7 +329,8 @@ def _bar_pixmap(lut: np.ndarray, width: int, height: int, border: QColor) -> QPi
     return pixmap
 
 
-def _line_key_pixmap(line: QColor, font, text: QColor, background: QColor) -> QPixmap:
+def _line_key_pixmap(line: QColor, font, text: QColor, background: QColor,
+                     line_width: float = CONTOUR_WIDTH) -> QPixmap:
     """A short stroke of the boundary's pen and "P = 0.5", as one picture for the key."""
     label = "P = 0.5"
     metrics = QFontMetrics(font)
@@ -317,7 +339,7 @@ def _line_key_pixmap(line: QColor, font, text: QColor, background: QColor) -> QP
     pixmap.fill(Qt.transparent)
     p = QPainter(pixmap)
     p.setRenderHint(QPainter.Antialiasing)
-    pen = QPen(line, CONTOUR_WIDTH)
+    pen = QPen(line, line_width)
     pen.setCapStyle(Qt.RoundCap)
     p.setPen(pen)
     p.drawLine(3, height // 2, 27, height // 2)

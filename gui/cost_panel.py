@@ -17,7 +17,12 @@ from . import theme
 from .run_colors import LINE_WIDTH, TEST_LINE_WIDTH, clipped_positive, run_color, run_plot, style_plot
 
 CURRENT_Z = 100  # the run in progress is drawn over the others
-SIDE_WIDTH = 170
+PAST_COLOR = "#c25e00"   # the timeline's moment in the past (as the presentation caption says it)
+SIDE_MIN_WIDTH = 150
+# The widest texts the side column must hold; its width follows them in the fonts in use, so a
+# larger font (presentation mode) widens the column instead of clipping "100.0 %".
+WIDEST_ACCURACY = "100.0 %"
+WIDEST_LINE = "iteration 100,000"
 
 
 def latest_run(training):
@@ -40,10 +45,10 @@ class RunCurves:
         self.test = _curve_item(plot)
         self.has_test = False
 
-    def recolor(self, dark: bool) -> None:
+    def recolor(self, dark: bool, scale: float = 1.0) -> None:
         color = run_color(self.number, dark)
-        self.train.setPen(pg.mkPen(color, width=LINE_WIDTH))
-        self.test.setPen(pg.mkPen(color, width=TEST_LINE_WIDTH, style=Qt.DashLine))
+        self.train.setPen(pg.mkPen(color, width=LINE_WIDTH * scale))
+        self.test.setPen(pg.mkPen(color, width=TEST_LINE_WIDTH * scale, style=Qt.DashLine))
 
     def show(self, run) -> None:
         self.train.setData(run.costs.iterations, clipped_positive(run.costs.costs))
@@ -148,6 +153,12 @@ class Readout(QWidget):
         self.cost.setText("cost —" if last is None else f"cost {last[1]:.4f}")
         self.iteration.setText(f"iteration {run.iterations:,}")
 
+    def needed_width(self) -> int:
+        """The width that shows the largest accuracy and the longest line unclipped."""
+        return max(self.train_accuracy.fontMetrics().horizontalAdvance(WIDEST_ACCURACY),
+                   self.iteration.fontMetrics().horizontalAdvance(WIDEST_LINE),
+                   self.test_caption.fontMetrics().horizontalAdvance(self.test_caption.text())) + 8
+
 
 class CostPanel(QWidget):
     """Cost curves of the ticked runs, a legend of what differed, accuracies beside them."""
@@ -157,6 +168,7 @@ class CostPanel(QWidget):
         self.training = training
         self.setAccessibleName("Cost panel")
         self.curves: dict[int, RunCurves] = {}   # run number → its lines
+        self.line_scale = 1.0                     # lines ×, e.g. for a projector (presentation mode)
 
         self.heading = QLabel()
         self.heading.setAccessibleName("Runs compared")
@@ -172,6 +184,12 @@ class CostPanel(QWidget):
         self.log_scale.setToolTip("Cost on a logarithmic axis: late, small improvements stay visible")
         self.log_scale.toggled.connect(self._set_log)
 
+        # The moment the timeline shows, when it is not the present: where the past sits on the curve.
+        self.moment_line = pg.InfiniteLine(angle=90, movable=False)
+        self.moment_line.setZValue(CURRENT_Z + 10)
+        self.moment_line.setVisible(False)
+        self.plot.addItem(self.moment_line, ignoreBounds=True)
+
         self.readout = Readout()
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
@@ -180,8 +198,8 @@ class CostPanel(QWidget):
         side.addWidget(self.log_scale)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setFixedWidth(SIDE_WIDTH)
         side_widget.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)
+        self.side = side_widget
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -198,6 +216,8 @@ class CostPanel(QWidget):
         training.run_started.connect(lambda run: self.sync())
         training.run_updated.connect(self.update_run)
         training.run_finished.connect(lambda run: self.sync())
+        training.timeline_changed.connect(self._show_moment)
+        training.was_reset.connect(self._show_moment)
         self._style()
         self.sync()
 
@@ -213,7 +233,7 @@ class CostPanel(QWidget):
             curves = self.curves.get(number)
             if curves is None:
                 curves = self.curves[number] = RunCurves(self.plot, number)
-                curves.recolor(dark)
+                curves.recolor(dark, self.line_scale)
                 curves.show(run)
             curves.raise_to(CURRENT_Z if run is current else 0)
             curves.set_visible(run.visible)
@@ -233,6 +253,13 @@ class CostPanel(QWidget):
             self._relabel()
         if run is latest_run(self.training):
             self.readout.show_run(run, self._dark())
+
+    def _show_moment(self) -> None:
+        viewing = self.training.viewing
+        self.moment_line.setVisible(viewing is not None)
+        if viewing is not None:
+            self.moment_line.setPos(viewing)
+            self.moment_line.setToolTip(f"The network, boundary and neuron maps show iteration {viewing:,}")
 
     # --- legend and heading ---------------------------------------------------------------------
     def _relabel(self) -> None:
@@ -278,14 +305,24 @@ class CostPanel(QWidget):
         style_plot(self.plot, palette, self.font(), "iteration", "cost")
         dark = self._dark()
         for curves in self.curves.values():
-            curves.recolor(dark)
+            curves.recolor(dark, self.line_scale)
         grey = palette.color(QPalette.PlaceholderText)
-        self._test_sample.setPen(pg.mkPen(grey, width=TEST_LINE_WIDTH, style=Qt.DashLine))
+        self._test_sample.setPen(pg.mkPen(grey, width=TEST_LINE_WIDTH * self.line_scale, style=Qt.DashLine))
+        past = pg.mkPen(PAST_COLOR, width=2 * self.line_scale, style=Qt.DotLine)
+        self.moment_line.setPen(past)
         heading = QFont(self.font())
         heading.setBold(True)
         self.heading.setFont(heading)
         self.readout.restyle()
         self.readout.show_run(latest_run(self.training), dark)
+        self.side.setFixedWidth(max(SIDE_MIN_WIDTH, self.readout.needed_width(),
+                                    self.log_scale.sizeHint().width()))
+
+    def set_line_scale(self, k: float) -> None:
+        """Cost lines × k (presentation mode: a projector needs them thicker)."""
+        if k != self.line_scale:
+            self.line_scale = k
+            self._style()
 
     def changeEvent(self, event):
         if event.type() in (QEvent.PaletteChange, QEvent.ApplicationPaletteChange, QEvent.FontChange):

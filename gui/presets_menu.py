@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 from core import architecture
 from core.errors import DeepStepError
 from core.presets import Preset, load_presets
-from .data_panel import open_data_file
+from .data_panel import companion_test_file, open_data_file, open_data_path
 
 
 class PresetRunner(QObject):
@@ -40,6 +40,12 @@ class PresetRunner(QObject):
                 w.show_error(preset.title, f"These data have {c.data.n_x:,} inputs, not "
                                            f"{preset.requires_images:,}: open train_catvnoncat.h5.")
                 return False
+        if preset.data is None and c.data.X_test is None:
+            # The images are open without their test set: the course's test file beside the
+            # training file gives the test accuracy the lecture compares with.
+            test = companion_test_file(c.session.data_settings.source)
+            if test is not None:
+                open_data_path(c, c.session.data_settings.source)
         try:
             network = architecture.with_hidden(c.network, [n for n, _ in preset.hidden],
                                                [a for _, a in preset.hidden], preset.init.scheme,
@@ -61,6 +67,25 @@ class PresetRunner(QObject):
             self._sweep = list(preset.sweep)
             self._next_in_sweep()
         return True
+
+    def current(self) -> Preset | None:
+        """The example last loaded, while the session is still that example (same data source,
+        same layers and activations); None once the user has made it something else."""
+        p, c = self._preset, self.window.controller
+        if p is None:
+            return None
+        net = c.network
+        if p.data is not None and c.session.data_settings.source != p.data.source:
+            return None
+        if p.data is None and c.data.n_x != p.requires_images:
+            return None
+        if list(net.activations) != p.activations():
+            return None
+        hidden = list(net.layer_sizes[1:-1])
+        wanted = [n for n, _ in p.hidden]
+        if hidden != wanted and not (p.sweep and hidden[1:] == wanted[1:] and hidden[0] in p.sweep):
+            return None
+        return p
 
     def _next_in_sweep(self) -> None:
         if not self._sweep:

@@ -166,3 +166,22 @@ def test_every_control_has_a_name_and_a_tooltip(panel):
     for w in (panel.plot, panel.scale_bar, panel.scale_label, panel.line_key, panel.points_key):
         assert isinstance(w, QWidget) and w.accessibleName() and w.toolTip()
     assert panel.message.accessibleName()
+
+
+def test_line_scale_enlarges_points_rims_and_the_boundary(panel):
+    k = 1.45
+    panel.set_line_scale(k)
+    assert panel._points[False, 1].opts["size"] == pytest.approx(boundary_panel.POINT_SIZE * k)
+    assert panel._points[True, 1].opts["pen"].widthF() == pytest.approx(boundary_panel.TEST_RIM_WIDTH * k)
+    assert panel.contour.opts["pen"].widthF() == pytest.approx(boundary_panel.CONTOUR_WIDTH * k)
+    panel.set_line_scale(1.0)
+    assert panel._points[False, 1].opts["size"] == boundary_panel.POINT_SIZE
+
+
+def test_frame_data_shows_the_data_after_a_zoom(panel, qtbot):
+    box = panel.plot.getViewBox()
+    framed = box.viewRect()
+    box.scaleBy((4, 4))
+    assert box.viewRect().width() > framed.width() * 2
+    panel.frame_data()
+    assert box.viewRect().width() == pytest.approx(framed.width(), rel=0.05)

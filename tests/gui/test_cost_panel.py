@@ -149,3 +149,34 @@ def test_a_diverging_run_is_drawn_on_a_log_axis_without_errors(panel, training, 
     line = panel.curves[run.number].train
     assert np.array_equal(line.xData, run.costs.iterations)
     panel.grab()  # painting non-finite or huge costs on a log axis must not raise
+
+
+def test_the_side_column_follows_the_font_and_never_clips_the_numbers(panel):
+    from PySide6.QtGui import QFont
+    from gui.cost_panel import WIDEST_ACCURACY, WIDEST_LINE
+    before = panel.side.width()
+    big = QFont(panel.font())
+    big.setPointSizeF(big.pointSizeF() * 1.45)
+    panel.setFont(big)
+    readout = panel.readout
+    assert panel.side.width() > before
+    assert panel.side.width() >= readout.train_accuracy.fontMetrics().horizontalAdvance(WIDEST_ACCURACY)
+    assert panel.side.width() >= readout.iteration.fontMetrics().horizontalAdvance(WIDEST_LINE)
+
+
+def test_line_scale_thickens_the_cost_lines(panel, training, qtbot):
+    run = train(training, qtbot, 20)
+    width = panel.curves[run.number].train.opts["pen"].widthF()
+    panel.set_line_scale(1.45)
+    assert panel.curves[run.number].train.opts["pen"].widthF() == pytest.approx(width * 1.45)
+
+
+def test_a_moment_of_the_past_is_marked_on_the_curve(panel, training, qtbot):
+    for _ in range(3):
+        training.step()
+        qtbot.waitUntil(lambda: training.state == "idle" and not training.trainer.running, timeout=5000)
+    assert not panel.moment_line.isVisible()
+    training.show_past(0)
+    assert panel.moment_line.isVisible() and panel.moment_line.value() == training.viewing
+    training.back_to_present()
+    assert not panel.moment_line.isVisible()

@@ -42,3 +42,70 @@ def test_question_mark_shows_the_shortcut_sheet(window, monkeypatch):
     window.presentation.help_action.triggered.connect(window.show_shortcuts)
     window.presentation.help_action.trigger()
     assert shown
+
+
+def test_lines_points_and_the_cost_column_grow_with_the_type(window, qtbot):
+    from gui import boundary_panel as bp
+    from gui.cost_panel import WIDEST_ACCURACY
+    boundary, cost = window.boundary_panel, window.cost_panel
+    window.presentation.action.setChecked(True)
+    assert boundary._points[False, 0].opts["size"] == pytest.approx(bp.POINT_SIZE * 1.45)
+    assert boundary.contour.opts["pen"].widthF() == pytest.approx(bp.CONTOUR_WIDTH * 1.45)
+    readout = cost.readout
+    assert cost.side.width() >= readout.train_accuracy.fontMetrics().horizontalAdvance(WIDEST_ACCURACY)
+    assert cost.side.width() >= readout.iteration.fontMetrics().horizontalAdvance("iteration 100,000")
+    window.presentation.action.setChecked(False)
+    assert boundary._points[False, 0].opts["size"] == bp.POINT_SIZE
+
+
+def test_the_cost_runs_along_the_bottom_and_the_boundary_gets_a_square(window, qtbot):
+    window.presentation.action.setChecked(True)
+    qtbot.wait(50)
+    w = window
+    assert w.presentation.caption_bar.isVisible()
+    assert w.cost_dock.width() > 0.95 * w.width()          # the whole bottom, not under the canvas
+    boundary = w.boundary_dock
+    assert boundary.width() > 0.6 * boundary.height()      # no longer a narrow column
+    window.presentation.action.setChecked(False)
+    assert not w.presentation.caption_bar.isVisible()
+    assert w.corner(Qt.BottomLeftCorner) == Qt.LeftDockWidgetArea
+
+
+def test_brackets_scrub_the_timeline_and_the_caption_says_past_or_present(window, qtbot):
+    t, p = window.training, window.presentation
+    for _ in range(3):
+        t.step()
+        qtbot.waitUntil(lambda: t.state == "idle" and not t.trainer.running, timeout=5000)
+    assert len(t.timeline()) >= 3 and t.viewing is None
+    window.presentation.action.setChecked(True)
+    qtbot.keyClick(window.canvas, Qt.Key_BracketLeft)
+    assert t.viewing is not None and t.viewing < t.iteration
+    assert "past" in p.caption.moment.text()
+    assert window.cost_panel.moment_line.isVisible() and window.cost_panel.moment_line.value() == t.viewing
+    qtbot.keyClick(window.canvas, Qt.Key_BracketLeft)
+    earliest = t.viewing
+    qtbot.keyClick(window.canvas, Qt.Key_BracketRight)
+    assert t.viewing is None or t.viewing > earliest
+    for _ in range(len(t.timeline())):
+        qtbot.keyClick(window.canvas, Qt.Key_BracketRight)
+    assert t.viewing is None and "present" in p.caption.moment.text()
+    assert not window.cost_panel.moment_line.isVisible()
+
+
+def test_the_shortcut_sheet_lists_every_key_of_an_action(window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    sheets = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: sheets.append(a[2]))
+    window.show_shortcuts()
+    sheet = sheets[0]
+    assert "Ctrl+Shift+Z or Ctrl+Y" in sheet
+    assert "Earlier Moment" in sheet and "<b>[</b>" in sheet and "<b>]</b>" in sheet
+
+
+def test_the_caption_states_what_the_example_shows_until_it_is_changed(window, qtbot):
+    window.preset_actions["week3-planar"].trigger()
+    window.presentation.action.setChecked(True)
+    caption = window.presentation.caption
+    assert "4 tanh units" in caption.title.text() and "planar model" in caption.statement.text()
+    window.controller.set_units(1, 7)
+    assert "4 tanh units" not in caption.title.text() and "[2, 7, 1]" in caption.title.text()

@@ -80,3 +80,26 @@ def test_week4_preset_asks_for_the_cat_images(window, monkeypatch):
     window.preset_actions["week4-cat"].trigger()
     c = window.controller
     assert c.network.layer_sizes == (12288, 20, 7, 5, 1) and c.session.hyper.learning_rate == 0.0075
+    assert c.data.m_test == 50          # test_catvnoncat.h5 sat beside it: the test set came too
+
+
+@pytest.mark.skipif(not CAT_TRAIN.exists(), reason=CAT_MISSING)
+def test_week4_preset_adds_the_test_file_to_cat_images_open_without_it(window):
+    from core.session import DataSettings
+    c = window.controller
+    assert c.set_data_settings(DataSettings(source=str(CAT_TRAIN)))
+    assert c.data.n_x == 12288 and c.data.X_test is None
+    window.preset_actions["week4-cat"].trigger()
+    assert c.data.m_test == 50 and c.session.data_settings.test_path.endswith("test_catvnoncat.h5")
+    assert c.network.layer_sizes == (12288, 20, 7, 5, 1)
+
+
+def test_the_example_in_effect_is_known_until_it_is_changed(window):
+    runner = window.presets
+    assert runner.current() is None
+    window.preset_actions["vanishing"].trigger()
+    assert runner.current().id == "vanishing"
+    window.controller.set_activation(2, "relu")
+    assert runner.current() is None
+    window.controller.undo_stack.undo()
+    assert runner.current().id == "vanishing"
