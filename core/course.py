@@ -351,8 +351,8 @@ class LayerHealth:
 
     def summary(self) -> str:
         if self.activation in ("sigmoid", "tanh"):
-            return (f"{self.saturated_share:.0%} of Z saturated (g′ below {SATURATED_BELOW:.0%} of its "
-                    f"maximum): little gradient passes there")
+            return (f"{self.saturated_share:.0%} of Z saturated (there g′ is below {SATURATED_BELOW:.0%} of its "
+                    f"peak and little gradient flows back)")
         if self.activation in ("relu", "leaky_relu"):
             word = "dead" if self.activation == "relu" else "stuck on the 0.01 slope"
             return (f"{self.inactive_share:.0%} of Z ≤ 0 · {self.dead_units} of {self.units} units "

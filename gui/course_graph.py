@@ -7,11 +7,9 @@ them; backward steps write each node's dvar and the local derivative on the edge
 """
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPainterPath, QPalette, QPen, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel,
                                QPushButton, QSizePolicy, QSpinBox, QStyle, QTabWidget, QVBoxLayout, QWidget)
 
 from core.course import Graph, chain_rule_graph, logistic_graph
@@ -19,6 +17,13 @@ from . import theme
 
 FORWARD_COLOR = theme.POSITIVE      # values flowing forward: blue
 BACKWARD_COLOR = "#c0392b"          # derivatives flowing back: red, as the course's slides draw them
+DARK_FORWARD, DARK_BACKWARD = "#4fa6e6", "#f0735f"   # the same hues, lighter on a dark background
+
+
+def flow_colors(palette: QPalette) -> tuple[QColor, QColor]:
+    """(forward, backward) colours readable on this palette."""
+    dark = theme.is_dark(palette)
+    return QColor(DARK_FORWARD if dark else FORWARD_COLOR), QColor(DARK_BACKWARD if dark else BACKWARD_COLOR)
 MAX_DRAWN_FEATURES = 3              # x₁..x₃ as nodes; wider data is typed by hand
 
 
@@ -135,8 +140,9 @@ class GraphCanvas(QWidget):
             self._draw_local(p, e, paths[(e.src, e.dst)], rects)
         p.end()
 
-    def _draw_edge(self, p: QPainter, e, rects, current) -> None:
+    def _draw_edge(self, p: QPainter, e, rects, current) -> QPainterPath:
         pal = self.palette()
+        fwd, bwd = flow_colors(pal)
         a, b = rects[e.src], rects[e.dst]
         # Edges into one node arrive at separate points down its left side, in the order of their sources.
         incoming = sorted((x for x in self.graph.edges if x.dst == e.dst), key=lambda x: rects[x.src].center().y())
@@ -145,8 +151,9 @@ class GraphCanvas(QWidget):
         start, end = QPointF(a.right(), a.center().y()), QPointF(b.left(), b.center().y() + offset)
         active_fwd = current == ("forward", e.dst)
         active_bwd = current == ("backward", e.src) and e.local is not None
-        color = QColor(FORWARD_COLOR) if active_fwd else QColor(BACKWARD_COLOR) if active_bwd \
-            else pal.color(QPalette.Mid).darker(130)
+        quiet = QColor(pal.color(QPalette.Text))
+        quiet.setAlpha(120)  # visible on the light and the dark palette alike
+        color = fwd if active_fwd else bwd if active_bwd else quiet
         p.setPen(QPen(color, 4 if (active_fwd or active_bwd) else 2))
         path = QPainterPath(start)
         mid_x = (start.x() + end.x()) / 2
@@ -161,6 +168,7 @@ class GraphCanvas(QWidget):
         if e.local is None or not self.grad_known(e.src):
             return
         pal = self.palette()
+        bwd = flow_colors(pal)[1]
         text = f"{e.formula.split(' = ')[0]} = {fmt(e.local)}"
         f = self._value_font()
         p.setFont(f)
@@ -178,16 +186,17 @@ class GraphCanvas(QWidget):
         box.moveCenter(at)
         fill = QColor(pal.color(QPalette.Base))
         fill.setAlpha(235)
-        p.setPen(QPen(QColor(BACKWARD_COLOR), 1))
+        p.setPen(QPen(bwd, 1))
         p.setBrush(fill)
         p.drawRoundedRect(box, 4, 4)
         p.drawText(box, Qt.AlignCenter, text)
 
     def _draw_node(self, p: QPainter, n, r: QRectF, current) -> None:
         pal = self.palette()
+        fwd, bwd = flow_colors(pal)
         is_current = current is not None and current[1] == n.name
         fill = QColor(pal.color(QPalette.AlternateBase) if n.kind in ("input", "param") else pal.color(QPalette.Base))
-        edge = QColor(FORWARD_COLOR if current == ("forward", n.name) else BACKWARD_COLOR) if is_current \
+        edge = (fwd if current == ("forward", n.name) else bwd) if is_current \
             else pal.color(QPalette.Dark)
         p.setPen(QPen(edge, 4 if is_current else 1.5))
         p.setBrush(fill)
@@ -201,12 +210,13 @@ class GraphCanvas(QWidget):
         p.setFont(small)
         y = r.top() + 8 + fm_big
         if self.value_known(n.name):
-            p.setPen(QColor(FORWARD_COLOR))
+            p.setPen(fwd)
             p.drawText(QRectF(r.left(), y, r.width(), fm_small), Qt.AlignCenter, f"= {fmt(n.value)}")
         if self.grad_known(n.name):
-            p.setPen(QColor(BACKWARD_COLOR))
+            p.setPen(bwd)
+            short = n.label if "=" not in n.label and "(" not in n.label else n.name  # w₁, not w1
             p.drawText(QRectF(r.left(), y + fm_small, r.width(), fm_small), Qt.AlignCenter,
-                       f"d{n.name} = {fmt(n.grad)}" if n.kind != "output" else f"d{n.name}/d{n.name} = 1")
+                       f"d{short} = {fmt(n.grad)}" if n.kind != "output" else f"d{n.name}/d{n.name} = 1")
 
 
 def _arrow_head(p: QPainter, tip: QPointF, color: QColor) -> None:
@@ -315,22 +325,23 @@ class GraphStepper(QWidget):
 
     def step_text(self) -> str:
         g, steps = self.graph, self.graph.steps()
+        fwd, bwd = flow_colors(self.palette())
         if self.done == 0:
             return "Only the inputs are known. Press <b>Next</b> (→) to compute the graph left to right."
         phase, name = steps[self.done - 1]
         n = g.node(name)
         if phase == "forward":
-            return (f"<span style='color:{FORWARD_COLOR}'><b>Forward</b></span> &nbsp; {n.label} "
+            return (f"<span style='color:{fwd.name()}'><b>Forward</b></span> &nbsp; {n.label} "
                     f"&nbsp;=&nbsp; <b>{fmt(n.value)}</b>")
         out = [e for e in g.edges if e.src == name and e.local is not None]
         chain = " + ".join(f"d{e.dst} × {e.formula.split(' = ')[0]} = {fmt(g.node(e.dst).grad)} × {fmt(e.local)}"
                            for e in out)
         chain = f"<br><span style='color:gray'>chain rule: {chain}</span>" if chain else ""
-        return (f"<span style='color:{BACKWARD_COLOR}'><b>Backward</b></span> &nbsp; {n.dformula} "
+        return (f"<span style='color:{bwd.name()}'><b>Backward</b></span> &nbsp; {n.dformula} "
                 f"&nbsp;=&nbsp; <b>{fmt(n.grad)}</b>{chain}")
 
 
-def _spin(name: str, tip: str, value: float, low=-100.0, high=100.0, step=0.1, decimals=3) -> QDoubleSpinBox:
+def _spin(name: str, tip: str, value: float, low=-1e6, high=1e6, step=0.1, decimals=3) -> QDoubleSpinBox:
     s = QDoubleSpinBox()
     s.setRange(low, high)
     s.setDecimals(decimals)
