@@ -540,7 +540,16 @@ class ComputationGraphView(QWidget):
         self.tabs.setTabToolTip(1, "The chain rule on the course's small example")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
+        self.tabs.currentChanged.connect(self._focus_next)
         self.resize(1400, 820)
+
+    def _focus_next(self, *_) -> None:
+        # The step keys (→, ←) belong to the graph, not to a spin box that happens to have focus.
+        self.tabs.currentWidget().stepper.buttons["next"].setFocus()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._focus_next()
 
 
 class _Blocked:
