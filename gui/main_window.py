@@ -407,7 +407,10 @@ class MainWindow(QMainWindow):
         rows = [(a.text().replace("&", ""), " or ".join(k.toString(QKeySequence.NativeText)
                                                         for k in a.shortcuts() if not k.isEmpty()))
                 for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]  # every key, not the first
-        table = "".join(f"<tr><td>{name}</td><td><b>{keys}</b></td></tr>" for name, keys in sorted(rows))
+        rows = sorted(rows)
+        half = (len(rows) + 1) // 2   # two columns: the sheet fits the screen in presentation type too
+        cell = lambda k: f"<td>{rows[k][0]}</td><td><b>{rows[k][1]}</b></td>" if k < len(rows) else ""
+        table = "".join(f"<tr>{cell(k)}<td width='30'></td>{cell(half + k)}</tr>" for k in range(half))
         QMessageBox.information(self, "Keyboard shortcuts", f"<table cellspacing='8'>{table}</table>")
 
     def show_shape_rules(self) -> None:
