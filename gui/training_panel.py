@@ -49,6 +49,7 @@ class TrainingPanel(QWidget):
         self.progress.setAccessibleName("Training progress")
         self.status = QLabel()
         self.status.setAccessibleName("Training status")
+        self.status.setWordWrap(True)  # a long note wraps instead of widening the dock
         self.banner = QLabel()
         self.banner.setObjectName("divergenceBanner")
         self.banner.setWordWrap(True)
@@ -138,7 +139,8 @@ class TrainingPanel(QWidget):
         form.addRow("Batch size", self.batch)
         form.addRow("L2 λ", self.l2)
         form.addRow("Initialisation", self.init)
-        form.addRow("Seed", _row(self.seed, self.same_start))
+        form.addRow("Seed", self.seed)
+        form.addRow("", self.same_start)   # its own row: beside the seed it widened the dock
 
         box = QVBoxLayout(self)
         box.addLayout(buttons)
