@@ -368,13 +368,15 @@ class LogisticGraphPanel(QWidget):
         self.example.setToolTip("Which training example i of the data: x = X[:, i], y = Y[0, i]")
         self.example.setAccessibleName("Example index i")
         self.example.valueChanged.connect(self._take_example)
-        self.xs = [_spin(f"x{k + 1}", f"Feature x{k + 1} of the example", 0.0) for k in range(2)]
+        # Typed-by-hand defaults (used when the data are not 2-D): a small example with z ≠ 0.
+        self.xs = [_spin(f"x{k + 1}", f"Feature x{k + 1} of the example", v) for k, v in enumerate((1.0, 2.0))]
         self.y = QComboBox()
         self.y.addItems(["0", "1"])
+        self.y.setCurrentIndex(1)
         self.y.setToolTip("The label y of the example")
         self.y.setAccessibleName("Label y")
-        self.ws = [_spin(f"w{k + 1}", f"Weight w{k + 1}", 0.0) for k in range(2)]
-        self.b = _spin("b", "The bias b", 0.0)
+        self.ws = [_spin(f"w{k + 1}", f"Weight w{k + 1}", v) for k, v in enumerate((0.5, 0.25))]
+        self.b = _spin("b", "The bias b", -0.2)
         self.follow = QCheckBox("w, b from the network")
         self.follow.setToolTip("Use W[1] and b[1] of the current network (it must be logistic regression: "
                                "no hidden layer); they follow training live")

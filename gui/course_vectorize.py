@@ -262,7 +262,7 @@ class BroadcastDiagram(QWidget):
 
 def _extent(k: int) -> float:
     """Pixels for a dimension of k on a log scale: 1 unit and 12,288 inputs both fit, bigger looks bigger."""
-    return 18 + 26 * min(5.0, max(0.0, math.log2(k)))
+    return 18 + 10 * min(14.0, max(0.0, math.log2(k)))
 
 
 class VectorizationView(QWidget):

@@ -75,7 +75,10 @@ def test_graph_steps_forward_then_backward_by_keys(window, qtbot):
     assert "dz" not in stepper.canvas.describe()
     for _ in range(3):
         qtbot.keyClick(stepper, Qt.Key_Right)
-    assert stepper.done == 3 and "L(a, y) = 0.6931" in stepper.canvas.describe()   # w = 0, b = 0: a = 0.5
+    x, y, w, b = view.logistic.values()
+    a = 1 / (1 + np.exp(-(np.dot(w, x) + b)))
+    loss = -(y * np.log(a) + (1 - y) * np.log(1 - a))
+    assert stepper.done == 3 and f"L(a, y) = {loss:.4g}" in stepper.canvas.describe()
     assert "Forward" in stepper.explain.text()
     qtbot.keyClick(stepper, Qt.Key_End)
     assert "dz = " in stepper.canvas.describe() and "Backward" in stepper.explain.text()
