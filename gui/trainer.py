@@ -35,8 +35,8 @@ class _Worker(QThread):
                 with self.lock:
                     self.latest = snap
                     self.costs.extend(snap.new_costs)
-                    if snap.test_cost is not None:
-                        self.test_costs.append((snap.iteration, snap.test_cost))
+                    # the test set's cost on the train cost's schedule, not one point a frame
+                    self.test_costs.extend(snap.new_test_costs)
         except DeepStepError as e:
             self.error = str(e)
         except MemoryError:

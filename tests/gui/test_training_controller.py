@@ -217,3 +217,20 @@ def test_a_restored_runs_gradient_history_goes_on_where_it_was():
     thinning.add(points, 601, (3.0,))
     assert points[:len(saved)] == saved and points[-1] == (601, (3.0,))
     assert thinning.spacing == 10  # thinned before: new points keep its spacing
+
+
+def test_the_test_cost_is_recorded_at_every_iteration_the_train_cost_is(training, controller, qtbot):
+    from core.cost import compute_cost
+    from core.propagation import forward
+    from core.session import DataSettings
+    assert controller.set_data_settings(DataSettings(test_fraction=0.25))
+    initial = controller.session.initial_parameters()
+    training.session.hyper = training.session.hyper.__class__(learning_rate=1.2, iterations=300)
+    training.play()
+    qtbot.waitUntil(lambda: training.state == "idle", timeout=20000)
+    run = training.runs.runs[-1]
+    assert run.test_costs.iterations.tolist() == run.costs.iterations.tolist() == list(range(300))
+    data = controller.data
+    AL, _ = forward(data.X_test, initial, controller.network.activations)
+    assert run.test_costs.costs[0] == pytest.approx(compute_cost(AL, data.Y_test), abs=1e-12)
+    assert run.test_costs.costs[-1] < run.test_costs.costs[0]

@@ -1,10 +1,12 @@
 """The training panel: controls refuse bad values at the control, and drive the training."""
 import math
+import re
 
 import pytest
 from PySide6.QtCore import Qt
 
 from gui.main_window import MainWindow
+from gui.runs_panel import ENDED
 
 
 @pytest.fixture
@@ -90,7 +92,16 @@ def test_divergence_shows_the_banner_and_keeps_the_app_running(window, qtbot):
     panel.lr_edit.editingFinished.emit()
     window.training.play()
     qtbot.waitUntil(lambda: not panel.banner.isHidden(), timeout=20000)
-    assert "probably too high" in panel.banner.text() and "learning rate 10" in panel.banner.text()
+    text = panel.banner.text()
+    assert "probably too high" in text and "learning rate 10 " in text
+    # The banner names the iteration that failed and the one kept; the panel shows the one kept.
+    failed, kept = (int(n) for n in re.findall(r"iteration (\d+)", text))
+    assert kept == failed - 1 == window.training.iteration == panel.progress.value()
+    assert f"iteration {kept:,} ·" in panel.status.text()
+    run = window.training.runs.runs[-1]
+    assert text.endswith(run.stopped[1:])  # the engine's own words
+    row = window.runs_panel.rows[run.number]
+    assert row.text(ENDED) == "diverged" and run.stopped in row.toolTip(ENDED)
     window.training.reset()
     assert panel.banner.isHidden()
 
