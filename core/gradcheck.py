@@ -30,6 +30,23 @@ class TensorCheck(NamedTuple):
         return self.difference < THRESHOLD
 
 
+class LayerCheck(NamedTuple):
+    """Layer l passes when both its gradients do: dW[l] and db[l] under the threshold."""
+    layer: int
+    dW: TensorCheck
+    db: TensorCheck
+
+    @property
+    def passed(self) -> bool:
+        return self.dW.passed and self.db.passed
+
+
+def by_layer(results: list[TensorCheck]) -> list[LayerCheck]:
+    """gradient_check's results (dW1, db1, dW2, ...) as one LayerCheck per layer 1..L."""
+    checks = {r.name: r for r in results}
+    return [LayerCheck(l, checks[f"dW{l}"], checks[f"db{l}"]) for l in range(1, len(results) // 2 + 1)]
+
+
 def total_cost(X, Y, parameters, activations, l2=0.0) -> float:
     AL, _ = forward(X, parameters, activations)
     return compute_cost(AL, Y) + l2_cost(parameters, len(activations), l2, Y.shape[1])

@@ -1,8 +1,9 @@
 """Gradient check: is backprop right? core.gradcheck against centred differences, off the GUI thread.
 
 One bar per tensor (dW[1], db[1], ...) on a log axis of the relative difference, a line at the
-course's threshold 10⁻⁷, green bars left of it, red ones right of it, and the same numbers in a
-table. The check runs on a worker thread (a Python thread: it holds no Qt object, so nothing can
+course's threshold 10⁻⁷, green bars left of it, red ones right of it, and a table with one row
+per layer: its dW[l] and db[l] differences and the layer's verdict (both under the threshold).
+The chart is as tall as its bars need, whatever the number of layers, so labels never overlap. The check runs on a worker thread (a Python thread: it holds no Qt object, so nothing can
 be destroyed under it) and hands its outcome back by a queued signal; closing the panel waits
 for it. An edit of the network makes the results stale: they stay on screen, greyed, until the
 next check.
@@ -16,13 +17,13 @@ from typing import NamedTuple
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QTextDocumentFragment
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QBoxLayout, QComboBox, QHBoxLayout,
                                QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from core.errors import DeepStepError
-from core.gradcheck import EPSILON, THRESHOLD, TensorCheck, gradient_check
+from core.gradcheck import EPSILON, THRESHOLD, TensorCheck, by_layer, gradient_check
 from core.network import parameter_count
 from . import theme
 
@@ -39,7 +40,9 @@ MAX_SECONDS = 20                   # longer checks are refused: they cannot be c
 FORWARD_OVERHEAD, FLOPS = 5e-5, 3e10
 STALE_ALPHA = 70                   # results of an edited network: faded to this opacity (of 255)
 SIDE_BY_SIDE_WIDTH = 640           # px: from here on, chart and table share the height
-TABLE_ROWS = 4                     # rows shown before the table scrolls (8 for a 4-layer net)
+TABLE_ROWS = 5                     # layers shown before the table scrolls
+BAR_PITCH = 1.05                   # a bar's row, in lines of the tick font: labels never touch
+LAYER_GAP = 0.35                   # extra space between layers' pairs of bars (in bar rows)
 ROUNDING_HINT = ("Tiny gradients (a deep network with small initial weights, a db near 0, many examples) "
                  "can fail from rounding alone: J(θ ± ε) then differ only in their last digits.")
 
@@ -68,9 +71,9 @@ def superscript_power(exponent: int) -> str:
 def rule_text() -> str:
     """The course's rule, with core.gradcheck's own ε and threshold."""
     eps, threshold = (superscript_power(round(math.log10(v))) for v in (EPSILON, THRESHOLD))
-    return ("<b>difference = ‖grad − approx‖ / (‖grad‖ + ‖approx‖)</b>, where approx = "
-            f"(J(θ + ε) − J(θ − ε)) / 2ε for each entry θ, ε = {eps}. "
-            f"Below {threshold} backprop is right; near 10⁻⁵ take a look; above 10⁻³ it is wrong.")
+    return ("<b>difference = ‖grad − approx‖ / (‖grad‖ + ‖approx‖)</b>, approx = "
+            f"(J(θ + ε) − J(θ − ε)) / 2ε, ε = {eps}. "
+            f"Under {threshold}: right · near 10⁻⁵: take a look · over 10⁻³: wrong.")
 
 
 def entries_limit(choice, network) -> int | None:
@@ -176,7 +179,9 @@ class GradCheckPanel(QWidget):
         return self._stale
 
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """From the start of a check until its answer has reached the GUI thread: a worker that
+        has finished but whose answer is still queued counts (a second check would race it)."""
+        return self._thread is not None
 
     def shutdown(self) -> None:
         """Wait for a running check (MAX_SECONDS at most): no thread outlives the panel."""
@@ -251,14 +256,18 @@ class GradCheckPanel(QWidget):
         self.entries_combo.addItem("all", ALL_ENTRIES)
         for n in SAMPLED_ENTRIES:
             self.entries_combo.addItem(f"{n} sampled", n)
-        choices = QHBoxLayout()
-        for text, combo in (("&On", self.batch_combo), ("&Entries", self.entries_combo)):
+        # Side by side when there is room, else one under the other: a combo never cuts its text.
+        self.choices = QBoxLayout(QBoxLayout.LeftToRight)
+        self.choices.setSpacing(4)
+        for text, combo in (("E&xamples", self.batch_combo), ("&Entries", self.entries_combo)):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
             label = QLabel(text)
             label.setBuddy(combo)
-            choices.addWidget(label)
-            choices.addWidget(combo)
-            choices.addSpacing(10)
-        choices.addStretch(1)
+            pair = QHBoxLayout()
+            pair.addWidget(label)
+            pair.addWidget(combo)
+            pair.addStretch(1)
+            self.choices.addLayout(pair)
 
         self.rule = _named(QLabel(rule_text()), "The rule", "The course's gradient check (week 1 of course 2)")
         self.rule.setWordWrap(True)
@@ -271,14 +280,15 @@ class GradCheckPanel(QWidget):
 
         self._build_plot()
         self.table = _named(QTableWidget(0, 4), "Gradient check results",
-                            "One row per gradient: its relative difference and how many entries were checked")
-        self.table.setHorizontalHeaderLabels(["Gradient", "Difference", "Result", "Checked"])
+                            "One row per layer: the relative differences of dW[l] and db[l], and the "
+                            "layer's verdict (it passes when both are under the threshold)")
+        self.table.setHorizontalHeaderLabels(["Layer", "dW[l]", "db[l]", "Layer"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.Stretch)   # (a stretched last section is ≥ 100 px)
+        header.setSectionResizeMode(3, QHeaderView.Stretch)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)   # sized to fit its columns
         # Chart above table when narrow, side by side when wide (where 8 bars need the height).
         self.results_layout = QBoxLayout(QBoxLayout.TopToBottom)
@@ -290,7 +300,7 @@ class GradCheckPanel(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
         layout.addLayout(top)
-        layout.addLayout(choices)
+        layout.addLayout(self.choices)
         layout.addWidget(self.banner)
         layout.addWidget(self.details)
         layout.addLayout(self.results_layout, 1)
@@ -303,7 +313,7 @@ class GradCheckPanel(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)   # a fixed chart: nothing to explore
-        self.plot.setMinimumHeight(110)
+        self.plot.setMinimumHeight(120)
         self.plot.getViewBox().invertY(True)          # dW[1] at the top, as the table lists it
         self.plot.getAxis("left").setStyle(tickLength=0)
         self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.62, pen=pg.mkPen(None))
@@ -316,6 +326,7 @@ class GradCheckPanel(QWidget):
         self.threshold_label = pg.InfLineLabel(self.threshold, f" threshold {threshold}", position=0.04,
                                                anchors=[(0, 0), (0, 0)])
         self.placeholder = pg.TextItem("no check yet", anchor=(0.5, 0.5))
+        self.layer_labels: list[pg.TextItem] = []   # "✓ layer l" beside each pair of bars
         for item in (self.fail_zone, self.bars, self.threshold, self.placeholder):
             self.plot.addItem(item)
 
@@ -325,8 +336,7 @@ class GradCheckPanel(QWidget):
         m = self.controller.data.m
         for i in range(self.batch_combo.count()):
             k = self.batch_combo.itemData(i)
-            text = (f"all {m:,} training examples" if k == ALL_EXAMPLES
-                    else f"first {k} example{'s' if k > 1 else ''}")
+            text = f"all {m:,}" if k == ALL_EXAMPLES else f"first {k}"
             self.batch_combo.setItemText(i, text)
         auto = entries_limit(AUTO, self.controller.network)
         self.entries_combo.setItemText(0, "auto: all" if auto is None else f"auto: {auto} sampled")
@@ -360,15 +370,24 @@ class GradCheckPanel(QWidget):
             self._draw([])
             return
         results = outcome.results
-        failed = sum(not r.passed for r in results)
-        self.status.setText(self._colored(f"<b>✓ All {len(results)} gradients pass</b>", True)
-                            + ": backprop is right" if not failed else
-                            self._colored(f"<b>✗ {failed} of {len(results)} fail</b>", False))
+        layers = by_layer(results)
+        failed = [c.layer for c in layers if not c.passed]
+        if not failed:
+            self.status.setText(self._colored(f"<b>✓ All {len(layers)} layers pass</b>", True)
+                                + ": backprop is right")
+        else:
+            names = ", ".join(str(l) for l in failed)
+            self.status.setText(self._colored(f"<b>✗ Layer{'s' if len(failed) > 1 else ''} {names} "
+                                              f"fail{'s' if len(failed) == 1 else ''}</b>", False)
+                                + f" ({len(failed)} of {len(layers)} layers)")
         took = f"{outcome.seconds:.2f} s" if outcome.seconds >= 0.01 else "under 0.01 s"
-        self.details.setText(f"On {outcome.examples:,} example{'s' if outcome.examples > 1 else ''}, "
-                             f"{took}." + (f" {ROUNDING_HINT}" if failed else ""))
+        sampled = [r for r in results if r.checked < r.total]
+        entries = f"up to {sampled[0].checked:,} entries per tensor" if sampled else "every entry"
+        self.details.setText(f"{outcome.examples:,} example{'s' if outcome.examples > 1 else ''} · {entries} · "
+                             f"{took}" + (f". {ROUNDING_HINT}" if failed else ""))
         self.details.setVisible(not self._stale)   # the banner says what matters then
         self._draw(results)
+        self._fit_wrapped_labels()
 
     def _faded(self, color: QColor) -> QColor:
         """Results of a network that has changed since: the same picture, faded."""
@@ -386,6 +405,10 @@ class GradCheckPanel(QWidget):
             color = self.palette().color(QPalette.PlaceholderText)
         return f"<span style='color:{color.name()}'>{html}</span>"
 
+    def _bar_rows(self, count: int) -> list[float]:
+        """y of each bar: dW[l], db[l] together, a little gap between layers."""
+        return [i + LAYER_GAP * (i // 2) for i in range(count)]
+
     def _draw(self, results: list[TensorCheck]) -> None:
         logs = [math.log10(r.difference) if r.difference > 0 else -math.inf for r in results]
         finite = [v for v in logs if math.isfinite(v)]
@@ -393,29 +416,70 @@ class GradCheckPanel(QWidget):
         left = max(-17, min([-12] + [math.floor(v) - 1 for v in finite]))
         ends = [max(v, left) for v in logs]
         brushes = [pg.mkBrush(self._verdict_color(r.passed)) for r in results]
-        self.bars.setOpts(x0=[left] * len(results), y=list(range(len(results))),
-                          width=[e - left for e in ends], brushes=brushes)
+        ys = self._bar_rows(len(results))
+        self.bars.setOpts(x0=[left] * len(results), y=ys, width=[e - left for e in ends], brushes=brushes)
         left_axis = self.plot.getAxis("left")
-        left_axis.setTicks([[(i, display_name(r.name)) for i, r in enumerate(results)], []])
+        left_axis.setTicks([[(y, display_name(r.name)) for y, r in zip(ys, results)], []])
         left_axis.setTextPen(pg.mkPen(self._faded(self.palette().color(QPalette.Text))))
         rows = max(len(results), 4)
+        bottom = self._bar_rows(rows)[-1]
         self.placeholder.setVisible(not results)
-        self.placeholder.setPos((left + math.log10(THRESHOLD)) / 2, (rows - 1) / 2)
+        self.placeholder.setPos((left + math.log10(THRESHOLD)) / 2, bottom / 2)
         # A band above the first bar holds the threshold's label.
-        self.plot.setRange(xRange=(left, 0.3), yRange=(-1.3, rows - 0.4), padding=0)
+        self.plot.setRange(xRange=(left, 0.3), yRange=(-1.3, bottom + 0.6), padding=0)
+        self._label_layers(results, ys)
+        self._fit_plot_height(bottom + 1.9)
         self._fill_table(results)
 
+    def _label_layers(self, results: list[TensorCheck], ys: list[float]) -> None:
+        """Each layer's verdict beside its two bars, in the empty right part of the chart."""
+        layers = by_layer(results) if results else []
+        while len(self.layer_labels) < len(layers):
+            label = pg.TextItem(anchor=(1, 0.5))
+            self.plot.addItem(label)
+            self.layer_labels.append(label)
+        for label, c in zip(self.layer_labels, layers):
+            color = self._verdict_color(c.passed)
+            label.setHtml(f"<span style='color:{color.name(QColor.HexArgb)}'><b>{'✓' if c.passed else '✗'} "
+                          f"layer {c.layer}</b></span>")
+            label.setFont(self.font())
+            label.setPos(0.2, (ys[2 * c.layer - 2] + ys[2 * c.layer - 1]) / 2)
+            label.setVisible(True)
+        for label in self.layer_labels[len(layers):]:
+            label.setVisible(False)
+
+    def layer_verdicts(self) -> list[str]:
+        """The verdicts written on the chart, e.g. "✓ layer 1", for tests."""
+        return [QTextDocumentFragment.fromHtml(label.toHtml()).toPlainText().strip()
+                for label in self.layer_labels if label.isVisible()]
+
+    def _fit_plot_height(self, rows: float) -> None:
+        """Tall enough that every bar's label has a line of its own (8 bars of the cat network
+        once shared 100 px and overlapped)."""
+        line = QFontMetrics(self.plot.getAxis("left").style.get("tickFont") or self.font()).height()
+        axis = self.plot.getAxis("bottom").height() or 2 * line
+        self.plot.setMinimumHeight(int(rows * BAR_PITCH * line + axis))
+
     def _fill_table(self, results: list[TensorCheck]) -> None:
-        self.table.setRowCount(len(results))
-        for row, r in enumerate(results):
-            verdict = QTableWidgetItem("✓ pass" if r.passed else "✗ fail")
-            cells = (QTableWidgetItem(display_name(r.name)), QTableWidgetItem(f"{r.difference:.1e}"), verdict,
-                     QTableWidgetItem(f"{r.checked:,} of {r.total:,}"))
-            for item in cells:
-                item.setForeground(self._faded(self.palette().color(QPalette.Text)))
-            verdict.setForeground(self._verdict_color(r.passed))
-            cells[1].setToolTip(repr(r.difference))
-            cells[1].setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        layers = by_layer(results) if results else []
+        self.table.setRowCount(len(layers))
+        text = self._faded(self.palette().color(QPalette.Text))
+        for row, c in enumerate(layers):
+            verdict = QTableWidgetItem("✓ pass" if c.passed else "✗ fail")
+            verdict.setToolTip(f"Layer {c.layer} passes when both dW[{c.layer}] and db[{c.layer}] are "
+                               f"under {THRESHOLD:.0e}")
+            cells = [QTableWidgetItem(str(c.layer))]
+            for r in (c.dW, c.db):
+                item = QTableWidgetItem(f"{r.difference:.1e} {'✓' if r.passed else '✗'}")
+                item.setToolTip(f"{display_name(r.name)}: {r.difference!r}\n"
+                                f"{r.checked:,} of {r.total:,} entries checked")
+                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                item.setForeground(self._verdict_color(r.passed) if not r.passed else text)
+                cells.append(item)
+            cells.append(verdict)
+            cells[0].setForeground(text)
+            cells[0].setTextAlignment(Qt.AlignCenter)
+            verdict.setForeground(self._verdict_color(c.passed))
             for column, item in enumerate(cells):
                 self.table.setItem(row, column, item)
         self._fit_table_height()
@@ -440,13 +504,27 @@ class GradCheckPanel(QWidget):
         header_height = table.horizontalHeader().sizeHint().height()
         table.setFixedHeight(header_height + rows * row_height + 2 * table.frameWidth())
 
+    def _fit_wrapped_labels(self) -> None:
+        """A wrapped label's minimum height is its height at the panel's width, so the panel's
+        minimum size (what the dock scrolls below) leaves room for every line."""
+        width = self.width() - 16
+        for label in (self.details, self.rule):
+            label.setMinimumHeight(label.heightForWidth(width) if label.text() else 0)
+        status = self.status.width() if self.status.width() > 50 else width // 2
+        self.status.setMinimumHeight(self.status.heightForWidth(status) if self.status.text() else 0)
+
     def resizeEvent(self, event):
+        one_row = sum(self.choices.itemAt(i).sizeHint().width() for i in range(self.choices.count()))
+        one_row += self.choices.spacing() + 2 * 8   # and the panel's margins
+        self.choices.setDirection(QBoxLayout.LeftToRight if event.size().width() >= one_row
+                                  else QBoxLayout.TopToBottom)
         wide = event.size().width() >= SIDE_BY_SIDE_WIDTH
         direction = QBoxLayout.LeftToRight if wide else QBoxLayout.TopToBottom
         if direction != self.results_layout.direction():
             self.results_layout.setDirection(direction)
             self._fit_table_height()
         super().resizeEvent(event)
+        self._fit_wrapped_labels()
 
     # --- look -------------------------------------------------------------------------------------
     def _style(self) -> None:
@@ -471,7 +549,7 @@ class GradCheckPanel(QWidget):
         muted = pal.color(QPalette.PlaceholderText).name()
         self.rule.setStyleSheet(f"color: {muted}")
         self.details.setStyleSheet(f"color: {muted}")
-        self.table.verticalHeader().setDefaultSectionSize(QFontMetrics(self.font()).height() + 10)
+        self.table.verticalHeader().setDefaultSectionSize(QFontMetrics(self.font()).height() + 6)
         self._fit_table_height()
         warn_bg, warn_fg = ("#4a3b12", "#ffe08a") if dark else ("#fff4d1", "#6b4e00")
         self.banner.setStyleSheet(f"background: {warn_bg}; color: {warn_fg}; border: 1px solid {warn_fg};"

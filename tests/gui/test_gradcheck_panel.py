@@ -3,7 +3,9 @@ import threading
 
 import numpy as np
 import pytest
+import pyqtgraph as pg
 from PySide6.QtCore import QThread, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractButton, QComboBox
 
 import gui.gradcheck_panel as gradcheck_panel
@@ -52,9 +54,11 @@ def test_the_default_network_passes_on_every_tensor(panel, controller, qtbot):
     assert panel.bars.opts["width"] == pytest.approx(
         [np.log10(r.difference) - panel.bars.opts["x0"][0] for r in results])
     rows = [[panel.table.item(row, c).text() for c in range(4)] for row in range(panel.table.rowCount())]
-    assert rows[0] == ["dW[1]", f"{results[0].difference:.1e}", "✓ pass", "8 of 8"]
-    assert [r[0] for r in rows] == ["dW[1]", "db[1]", "dW[2]", "db[2]"]
-    assert "All 4 gradients pass" in panel.status.text()
+    assert rows == [[str(l), f"{results[2 * l - 2].difference:.1e} ✓", f"{results[2 * l - 1].difference:.1e} ✓",
+                     "✓ pass"] for l in (1, 2)]                       # one row per layer
+    assert "8 of 8 entries checked" in panel.table.item(0, 1).toolTip()
+    assert panel.layer_verdicts() == ["✓ layer 1", "✓ layer 2"]
+    assert "All 2 layers pass" in panel.status.text()
 
 
 def test_the_check_runs_off_the_gui_thread_and_answers_on_it(panel, qtbot, qapp):
@@ -85,7 +89,7 @@ def test_the_button_is_disabled_and_busy_shows_while_checking(panel, qtbot):
 
 def test_all_training_examples(panel, controller, qtbot):
     panel.batch_combo.setCurrentIndex(panel.batch_combo.findData(ALL_EXAMPLES))
-    assert panel.batch_combo.currentText() == f"all {controller.data.m:,} training examples"
+    assert panel.batch_combo.currentText() == f"all {controller.data.m:,}"
     results = check(panel, qtbot)
     expected = core_check(controller, controller.data.m)
     assert [r.difference for r in results] == pytest.approx([e.difference for e in expected], rel=1e-9)
@@ -97,7 +101,7 @@ def test_results_are_invalidated_when_the_network_changes(panel, controller, qtb
     assert controller.set_units(1, 5)
     assert panel.results() is None and panel.is_stale()
     assert panel.banner.isVisibleTo(panel) and "check again" in panel.banner.text()
-    assert panel.table.rowCount() == 4            # still shown, greyed, for reference
+    assert panel.table.rowCount() == 2            # still shown, greyed, for reference
     assert all(c.alpha() < 255 for c in (b.color() for b in panel.bars.opts["brushes"]))
     results = check(panel, qtbot)                 # a new check is current again
     assert panel.results() == results and not panel.is_stale()
@@ -120,6 +124,34 @@ def test_large_networks_sample_entries(panel, controller, qtbot):
     assert results[0].total == 60 * 2 and results[2].total == 40 * 60
     expected = core_check(controller, 4, max_entries=AUTO_SAMPLE)
     assert [r.difference for r in results] == pytest.approx([e.difference for e in expected], rel=1e-9)
+
+
+def test_a_layer_fails_when_either_of_its_gradients_does(panel, monkeypatch, qtbot):
+    from core.gradcheck import TensorCheck
+    fake = [TensorCheck("dW1", 3e-9, 8, 8), TensorCheck("db1", 2e-9, 4, 4),
+            TensorCheck("dW2", 4e-9, 4, 4), TensorCheck("db2", 5e-5, 1, 1)]   # only db[2] is off
+    monkeypatch.setattr(gradcheck_panel, "gradient_check", lambda **_: fake)
+    check(panel, qtbot)
+    assert [panel.table.item(r, 3).text() for r in range(2)] == ["✓ pass", "✗ fail"]
+    assert panel.table.item(1, 1).text() == "4.0e-09 ✓" and panel.table.item(1, 2).text() == "5.0e-05 ✗"
+    assert panel.layer_verdicts() == ["✓ layer 1", "✗ layer 2"]
+    assert "Layer 2 fails" in panel.status.text() and "1 of 2 layers" in panel.status.text()
+    assert bar_colors(panel) == [panel._pass_color.name()] * 3 + [panel._fail_color.name()]
+
+
+def test_eight_bars_each_get_a_line_for_their_label(panel, controller, monkeypatch, qtbot):
+    from core.gradcheck import TensorCheck
+    fake = [TensorCheck(f"d{k}{l}", 1e-9, 1, 1) for l in range(1, 5) for k in "Wb"]   # a 4-layer network
+    monkeypatch.setattr(gradcheck_panel, "gradient_check", lambda **_: fake)
+    check(panel, qtbot)
+    qtbot.wait(20)
+    ys = [panel.plot.getViewBox().mapViewToScene(pg.Point(0, y)).y() for y in panel.bars.opts["y"]]
+    line = QFontMetrics(panel.plot.getAxis("left").style["tickFont"] or panel.font()).height()
+    assert len(ys) == 8 and min(b - a for a, b in zip(ys, ys[1:])) >= line   # no two labels overlap
+    assert len(panel.layer_verdicts()) == 4 and panel.table.rowCount() == 4
+    # Neither choice cuts its text, at the default size.
+    for combo in (panel.batch_combo, panel.entries_combo):
+        assert combo.width() >= combo.sizeHint().width()
 
 
 def test_the_cat_sized_network_is_estimated_in_seconds():
