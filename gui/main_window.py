@@ -99,10 +99,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
+        # Docks start just tall enough for their panel's minimum (a title bar more), so nothing
+        # scrolls at the default size; the cost curve gets no more, so the canvas gets the rest.
+        def room(panel, tabs=False) -> int:   # resizeDocks counts the title bar, and a tab bar
+            return panel.minimumSizeHint().height() + 34 + (34 if tabs else 0)
         self.resizeDocks([self.data_dock, self.training_dock], [440, 420], Qt.Horizontal)
-        self.resizeDocks([self.data_dock, self.boundary_dock], [470, 380], Qt.Vertical)
-        self.resizeDocks([self.training_dock, self.runs_dock], [400, 500], Qt.Vertical)
-        self.resizeDocks([self.cost_dock], [300], Qt.Vertical)   # the cost panel's minimum: the canvas first
+        self.resizeDocks([self.data_dock, self.boundary_dock], [room(self.data_panel), 380], Qt.Vertical)
+        self.resizeDocks([self.training_dock, self.runs_dock], [room(self.training_panel), 460], Qt.Vertical)
+        self.resizeDocks([self.cost_dock], [room(self.cost_panel, tabs=True)], Qt.Vertical)
         self._default_state = self.saveState()
 
         self.controller.error.connect(self.show_error)
@@ -319,11 +323,25 @@ class MainWindow(QMainWindow):
 
     def _stepping_mode(self, on: bool) -> None:
         dock = self.stepping_dock if on else self.cost_dock
+        # The bottom group's height now: of its tabs, the one on top (Qt keeps the others
+        # "visible" but moved out of the window).
+        shown = [d for d in (self.cost_dock, self.stepping_dock) if not d.visibleRegion().isEmpty()]
+        height = shown[0].height() if shown and not shown[0].isFloating() else 0
         dock.show()
         dock.raise_()
+        if height:   # Qt sizes a newly raised tab to its panel's size hint: keep the canvas's room
+            QTimer.singleShot(0, lambda: self._set_dock_height(dock, height))
         self.statusBar().showMessage("Step-through mode: → next step, ← back, Ctrl+T to leave" if on
                                      else "Step-through mode off: → trains one iteration", 5000)
         self._show_step_on_canvas()
+
+    def _set_dock_height(self, dock: QDockWidget, height: int) -> None:
+        """Make a tabbed dock this tall: resizeDocks counts the group's tab bar in the size."""
+        if dock.isFloating():
+            return
+        bars = [b for b in self.findChildren(QTabBar, options=Qt.FindDirectChildrenOnly) if b.isVisible()
+                and dock.windowTitle() in [b.tabText(i) for i in range(b.count())]]
+        self.resizeDocks([dock], [height + (bars[0].height() if bars else 0)], Qt.Vertical)
 
     def _show_step_on_canvas(self) -> None:
         result = self.stepping.result if self.stepping.active else None

@@ -31,10 +31,10 @@ MAX_DRAWN = 64            # more units than this are always drawn collapsed
 # Sizes follow the font (×1.45 in presentation mode): in units of its line height, about 18 px.
 HEADER_WIDTH_EM = 6.0      # a layer's header, or its minimum: "leaky ReLU" with its arrow, "−  4  +"
 HEADER_HEIGHT_EM = 6.0
-INSERT_SIZE = 28           # the "+" button between two headers
-INSERT_GAP = INSERT_SIZE + 10
+INSERT_EM = 1.55           # the "+" button between two headers: 28 px at the base font
 LABEL_GAP = 14             # between the shape labels of neighbouring columns
-MIN_SLOT = 30              # px per drawn neuron at least: a taller layer is drawn collapsed
+MIN_SLOT = 30              # px per drawn neuron at least: a taller layer is drawn collapsed,
+ALWAYS_DRAWN = 8           # unless it is this small ("⋮ 4" under two neurons says less than four neurons)
 MARGIN = 16
 NODE_RADIUS = 17.0         # px, largest node without a map
 MAP_NODE_RADIUS = 26.0     # px, largest node showing its map: big enough to read from the back of a room
@@ -234,6 +234,9 @@ class NetworkCanvas(QWidget):
         widest = max((h.minimumSizeHint().width() for h in self._headers), default=0)
         return max(round(HEADER_WIDTH_EM * self.fontMetrics().height()), widest)
 
+    def _insert_size(self) -> int:
+        return round(INSERT_EM * self.fontMetrics().height())
+
     def _header_height(self) -> int:
         return round(HEADER_HEIGHT_EM * self.fontMetrics().height())
 
@@ -262,7 +265,7 @@ class NetworkCanvas(QWidget):
         pitches = []
         for i in range(L):
             labels = (self._label_width(i) + self._label_width(i + 1)) / 2 + LABEL_GAP
-            pitches.append(max(header + INSERT_GAP, labels, 2 * MAP_NODE_RADIUS + 40))
+            pitches.append(max(header + self._insert_size() + 10, labels, 2 * MAP_NODE_RADIUS + 40))
         return halves, pitches
 
     def _column_x(self) -> list[float]:
@@ -303,10 +306,10 @@ class NetworkCanvas(QWidget):
             label.setFixedWidth(header_width)
             label.setFixedHeight(label.heightForWidth(header_width))
             label.move(int(x - label.width() / 2), MARGIN + 8)
+        size = self._insert_size()
         for i, button in enumerate(self._insert_buttons):
-            button.setFixedSize(INSERT_SIZE, INSERT_SIZE)
-            button.move(int((xs[i] + xs[i + 1]) / 2 - INSERT_SIZE / 2),
-                        MARGIN + self._header_height() // 2 - INSERT_SIZE // 2)
+            button.setFixedSize(size, size)
+            button.move(int((xs[i] + xs[i + 1]) / 2 - size / 2), MARGIN + self._header_height() // 2 - size // 2)
         area = self.neuron_area()
         top = area.bottom() + 12
         for i, col in enumerate(self._shape_labels):
@@ -331,7 +334,7 @@ class NetworkCanvas(QWidget):
         fit = max(3, int(area.height() // MIN_SLOT))   # a taller canvas draws more neurons, not smaller ones
         columns = []
         for n in sizes:
-            if n <= min(fit, MAX_DRAWN):
+            if n <= max(min(fit, MAX_DRAWN), ALWAYS_DRAWN):
                 columns.append(list(range(n)))
             else:  # collapsed: the first few, an ellipsis, the last
                 head = max(1, min(fit - 2, 5))

@@ -228,3 +228,17 @@ def test_image_data_hides_the_empty_boundary_dock_and_2d_data_brings_it_back(win
     qtbot.waitUntil(lambda: window.data_dock.height() > window.height() * 0.6)   # the thumbnails get the column
     c.undo_stack.undo()
     assert not window.boundary_dock.isHidden() and c.data.n_x == 2
+
+
+def test_step_through_mode_keeps_the_height_of_the_bottom_docks(window, qtbot):
+    _settle(qtbot, window, default_window_size(QSize(1920, 1080)))
+    height, canvas = window.cost_dock.height(), window.canvas.height()
+    window.step_actions.mode.trigger()
+    on_top = lambda dock: not dock.visibleRegion().isEmpty()   # a tab behind another is moved away
+    qtbot.waitUntil(lambda: on_top(window.stepping_dock) and not on_top(window.cost_dock))
+    qtbot.waitUntil(lambda: abs(window.stepping_dock.height() - height) <= 2)
+    assert window.canvas.height() >= canvas - 2          # the network keeps its room
+    assert window.canvas.drawn_units()[1] == [0, 1, 2, 3]
+    window.step_actions.mode.trigger()
+    qtbot.waitUntil(lambda: on_top(window.cost_dock))
+    qtbot.waitUntil(lambda: abs(window.cost_dock.height() - height) <= 2)
