@@ -78,7 +78,13 @@ class WhyDeepRunner(QObject):
 
     def _on_state(self, state: str) -> None:
         t = self.window.training
-        if state == "idle" and self._current is not None and t.iteration >= t.session.hyper.iterations:
+        if state != "idle" or self._current is None:
+            return
+        if not self.runs or t.current is not self.runs[-1]:
+            # Something else was trained meanwhile (another example, an edit): the pair is abandoned.
+            self._queue, self._current = [], None
+            return
+        if t.iteration >= t.session.hyper.iterations:
             self._next()
 
     def _report(self) -> None:

@@ -171,3 +171,16 @@ def test_why_deep_trains_the_deep_and_the_shallow_network_as_compared_runs(windo
     from core.network import parameter_count
     assert parameter_count(deep) == parameter_count(shallow)
     assert window.controller.data.name.startswith("checkerboard")
+
+
+def test_why_deep_gives_way_to_another_example(window, qtbot):
+    runner = window.course.why_deep
+    runner.preset = replace(runner.preset, hyper=replace(runner.preset.hyper, iterations=100000))
+    window.course.actions["why_deep"].trigger()
+    assert runner.running and window.training.state == "running"
+    window.preset_actions["week2-logistic"].trigger()       # the lecturer moves on
+    t = window.training
+    t.set_hyperparameters(iterations=50)
+    t.play()
+    qtbot.waitUntil(lambda: t.state == "idle" and t.iteration >= 50, timeout=5000)
+    assert not runner.running and window.controller.network.layer_sizes == (2, 1)
