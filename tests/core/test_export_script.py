@@ -17,6 +17,7 @@ from core.network import Network
 from core.runs import RunBook, fingerprint, keep_in_timeline
 from core.session import DataSettings, Hyperparameters, InitSettings, Session, load_data, with_point
 from core.training import TrainConfig, run
+from tests.paths import CAT_MISSING, CAT_TEST, CAT_TRAIN
 
 
 def _script(session, tmp_path, run_=None, print_every=100, name="run.py"):
@@ -154,3 +155,16 @@ def test_a_seeded_run_is_drawn_not_embedded(tmp_path):
     _, parameters = _loaded(path)
     for k, v in s.network.parameters.items():
         np.testing.assert_array_equal(parameters[k], v)
+
+
+@pytest.mark.skipif(not CAT_TRAIN.exists(), reason=CAT_MISSING)
+def test_week4_cat_network_reads_the_course_files(tmp_path):
+    settings = DataSettings(source=str(CAT_TRAIN), test_path=str(CAT_TEST))
+    s = Session(data=load_data(settings), data_settings=settings, init=InitSettings("xavier", 1),
+                hyper=Hyperparameters(learning_rate=0.0075, iterations=10))
+    s.network = Network.create([12288, 20, 7, 5, 1], ["relu", "relu", "relu", "sigmoid"], "xavier", 1)
+    path, _ = _script(s, tmp_path, print_every=1)
+    assert "base64" not in path.read_text()          # read from the files, not embedded
+    printed = _printed_costs(path)
+    _assert_same_costs(printed, _engine_costs(s, 10, 1))
+    assert round(printed[0], 6) == 0.771749          # the course's check value
