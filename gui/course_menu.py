@@ -7,7 +7,7 @@ main window, where the cost plot compares them.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 
 from .course_activations import ActivationsView
 from .course_graph import ComputationGraphView
@@ -15,6 +15,8 @@ from .course_hyper import ParametersView
 from .course_vectorize import VectorizationView
 from .course_why_deep import WhyDeepRunner
 
+# Ctrl+Alt+letter: free in the window, and they work in presentation mode, where the menu bar is hidden.
+SHORTCUTS = {"graph": "Ctrl+Alt+G", "vectorize": "Ctrl+Alt+V", "activations": "Ctrl+Alt+A", "parameters": "Ctrl+Alt+H"}
 VIEWS = {
     "graph": ("&Computation Graph (week 2)", "Logistic regression on one example and J = 3(a + bc), stepped "
               "forward then backward", lambda w: ComputationGraphView(w.controller)),
@@ -66,10 +68,12 @@ def install_course(window) -> None:
         window.menuBar().insertMenu(help_action, menu)
     for key, (text, tip, _) in VIEWS.items():
         action = QAction(text, window)
-        action.setToolTip(tip)
+        action.setShortcut(QKeySequence(SHORTCUTS[key]))
+        action.setToolTip(f"{tip} ({SHORTCUTS[key]})")
         action.setStatusTip(tip)
         action.triggered.connect(lambda _=False, k=key: course.open(k))
         menu.addAction(action)
+        window.addAction(action)   # the shortcut answers with the menu bar hidden too
         course.actions[key] = action
     menu.addSeparator()
     p = course.why_deep.preset

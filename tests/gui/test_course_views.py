@@ -184,3 +184,10 @@ def test_why_deep_gives_way_to_another_example(window, qtbot):
     t.play()
     qtbot.waitUntil(lambda: t.state == "idle" and t.iteration >= 50, timeout=5000)
     assert not runner.running and window.controller.network.layer_sizes == (2, 1)
+
+
+def test_course_shortcuts_open_the_views(window, qtbot):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key_G, Qt.ControlModifier | Qt.AltModifier)
+    assert window.course.views["graph"].isVisible()
