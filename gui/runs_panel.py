@@ -16,7 +16,7 @@ from core.training import COMPLETED, STOPPED_BY_USER
 from . import theme
 from .cost_panel import percent
 from .run_colors import run_color, swatch_icon
-from .train_actions import keep_arrow_keys
+from .train_actions import keep_keys
 
 COLUMNS = (
     ("Run", "Tick a run to draw its cost curve; its colour is the curve's colour"),
@@ -99,7 +99,7 @@ class RunsPanel(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
         self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 1px; }")  # rows a finger can hit
-        keep_arrow_keys(self.tree)
+        keep_keys(self.tree)
         self.tree.viewport().installEventFilter(self)
         self.tree.setTextElideMode(Qt.ElideRight)
         header = self.tree.header()

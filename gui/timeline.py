@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
-from .train_actions import keep_arrow_keys
+from .train_actions import keep_keys
 
 
 class TimelineBar(QWidget):
@@ -30,7 +30,7 @@ class TimelineBar(QWidget):
         row.addWidget(self.label)
         row.addWidget(self.present)
         self.slider.valueChanged.connect(self._moved)
-        keep_arrow_keys(self.slider)
+        keep_keys(self.slider)
         self.present.clicked.connect(training.back_to_present)
         training.timeline_changed.connect(self.refresh)
         training.was_reset.connect(self.refresh)

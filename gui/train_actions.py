@@ -44,21 +44,24 @@ class TrainActions(QObject):
 ARROW_KEYS = (Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down)
 
 
-class _KeepArrowKeys(QObject):
-    """Claims the arrow keys for the widget it watches, ahead of the window's → shortcut."""
+class _KeepKeys(QObject):
+    """Claims some keys for the widget it watches, ahead of the window's shortcuts."""
+
+    def __init__(self, widget: QWidget, keys):
+        super().__init__(widget)
+        self.keys = tuple(keys)
 
     def eventFilter(self, watched, event):
         # Qt asks the focus widget first (ShortcutOverride); accepting it sends the key to the
         # widget as an ordinary key press instead of triggering the shortcut.
-        if event.type() == QEvent.ShortcutOverride and event.key() in ARROW_KEYS \
+        if event.type() == QEvent.ShortcutOverride and event.key() in self.keys \
                 and not event.modifiers() & ~Qt.KeypadModifier:
             event.accept()
             return True
         return False
 
 
-def keep_arrow_keys(widget: QWidget) -> None:
-    """Let `widget` (a slider, a list) keep ← and → when it has focus: there they move the slider
-    or the selection, as everywhere else, instead of training one iteration."""
-    keeper = _KeepArrowKeys(widget)
-    widget.installEventFilter(keeper)
+def keep_keys(widget: QWidget, keys=ARROW_KEYS) -> None:
+    """Let `widget` keep these keys while it has focus: the arrows move a slider or a list's
+    selection, Space ticks a check box, as everywhere else, instead of training."""
+    widget.installEventFilter(_KeepKeys(widget, keys))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from core.network import INIT_SCHEMES
 from .timeline import TimelineBar
-from .train_actions import keep_arrow_keys
+from .train_actions import keep_keys
 
 LR_MIN_EXP, LR_MAX_EXP, LR_STEPS_PER_DECADE = -5, 1, 100
 INIT_NAMES = {"zeros": "zeros", "small": "small random × 0.01", "xavier": "Xavier ÷ √n[l−1]",
@@ -65,7 +65,7 @@ class TrainingPanel(QWidget):
         self.lr_slider.setToolTip("Learning rate on a logarithmic scale, from 0.00001 to 10")
         self.lr_slider.setAccessibleName("Learning rate slider")
         self.lr_slider.valueChanged.connect(self._lr_slid)
-        keep_arrow_keys(self.lr_slider)
+        keep_keys(self.lr_slider)
         self.lr_error = _error_label()
 
         self.iterations = QSpinBox()
@@ -123,6 +123,8 @@ class TrainingPanel(QWidget):
                                    "off: each reset draws with the next seed")
         self.same_start.setAccessibleName("Same start for every run")
         self.same_start.toggled.connect(lambda on: setattr(self.training, "same_start", on))
+        for box in (self.target_on, self.same_start):
+            keep_keys(box, (Qt.Key_Space,))   # Space ticks the focused box; elsewhere it plays
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)

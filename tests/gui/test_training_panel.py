@@ -153,7 +153,7 @@ def test_cat_network_trains_without_blocking_and_marks_mistakes(window, qtbot):
     assert train_wrong == int((predicted != c.data.Y[0]).sum())
 
 
-def test_arrow_keys_stay_with_the_slider_and_the_runs_list(window, qtbot):
+def test_arrow_keys_stay_with_the_slider_and_the_runs_list_and_space_with_a_check_box(window, qtbot):
     panel, training = window.training_panel, window.training
     window.activateWindow()
     slider = panel.lr_slider
@@ -171,5 +171,9 @@ def test_arrow_keys_stay_with_the_slider_and_the_runs_list(window, qtbot):
     qtbot.keyClick(tree, Qt.Key_Right)
     qtbot.wait(50)
     assert training.iteration == 0 and training.state == "idle"
-    qtbot.keyClick(window.canvas, Qt.Key_Right)  # elsewhere → still trains one iteration
+    box = panel.same_start
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key_Space)  # Space ticks a focused check box ...
+    assert not box.isChecked() and not training.same_start and training.state == "idle"
+    qtbot.keyClick(window.canvas, Qt.Key_Right)  # ... and elsewhere → still trains one iteration
     qtbot.waitUntil(lambda: training.iteration == 1 and training.state == "idle", timeout=5000)
