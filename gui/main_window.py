@@ -99,15 +99,6 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
-        # Docks start just tall enough for their panel's minimum (a title bar more), so nothing
-        # scrolls at the default size; the cost curve gets no more, so the canvas gets the rest.
-        def room(panel, tabs=False) -> int:   # resizeDocks counts the title bar, and a tab bar
-            return panel.minimumSizeHint().height() + 34 + (34 if tabs else 0)
-        self.resizeDocks([self.data_dock, self.training_dock], [440, 420], Qt.Horizontal)
-        self.resizeDocks([self.data_dock, self.boundary_dock], [room(self.data_panel), 380], Qt.Vertical)
-        self.resizeDocks([self.training_dock, self.runs_dock], [room(self.training_panel), 460], Qt.Vertical)
-        self.resizeDocks([self.cost_dock], [room(self.cost_panel, tabs=True)], Qt.Vertical)
-        self._default_state = self.saveState()
 
         self.controller.error.connect(self.show_error)
         self.training.error.connect(self.show_error)
@@ -132,6 +123,7 @@ class MainWindow(QMainWindow):
         install_course(self)
         # --- end of extensions ---
         self._size_to_screen()
+        self._default_state = self.saveState()
         self._persist = restore_settings  # a screenshot or a test leaves the user's settings alone
         if restore_settings:
             self._restore_settings()
@@ -450,6 +442,22 @@ class MainWindow(QMainWindow):
     def _size_to_screen(self) -> None:
         screen = self.screen().availableGeometry() if self.screen() else None
         self.resize(default_window_size(screen.size() if screen is not None else None))
+        self._size_docks()
+
+    def _size_docks(self) -> None:
+        """The docks' first sizes: the side columns a quarter of the window each (at most 440 px,
+        at least their panel's minimum width), each dock just tall enough for its panel's minimum
+        so nothing scrolls, and the cost curve no taller: the canvas gets the rest."""
+        def side(panel, most: int) -> int:
+            return min(most, max(panel.minimumSizeHint().width() + 16, self.width() // 4))   # + a scroll bar
+
+        def room(panel, tabs=False) -> int:   # resizeDocks counts the title bar, and a tab bar
+            return panel.minimumSizeHint().height() + 34 + (34 if tabs else 0)
+        self.resizeDocks([self.data_dock, self.training_dock],
+                         [side(self.data_panel, 440), side(self.training_panel, 420)], Qt.Horizontal)
+        self.resizeDocks([self.data_dock, self.boundary_dock], [room(self.data_panel), 380], Qt.Vertical)
+        self.resizeDocks([self.training_dock, self.runs_dock], [room(self.training_panel), 460], Qt.Vertical)
+        self.resizeDocks([self.cost_dock], [room(self.cost_panel, tabs=True)], Qt.Vertical)
 
     def _restore_settings(self) -> None:
         s = QSettings()
