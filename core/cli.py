@@ -84,7 +84,8 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     n.add_argument("--init", choices=INIT_SCHEMES, help="initialisation; default small")
     n.add_argument("--init-scale", type=float, metavar="F",
                    help="scale of 'small' (default 0.01); multiplies xavier and he when given")
-    n.add_argument("--seed", type=int, metavar="N", help="initialisation seed; default 2")
+    n.add_argument("--seed", type=int, metavar="N",
+                   help="initialisation seed, and the mini-batch shuffles' seed; default 2")
     n.add_argument("--load", metavar="FILE.h5", help="start from a saved model instead of initialising")
     t = p.add_argument_group("training")
     t.add_argument("--learning-rate", type=float, default=1.2, metavar="F", help="default 1.2")
@@ -95,16 +96,32 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     t.add_argument("--record-every", type=int, default=100, metavar="K",
                    help="record the cost at iterations i with i %% K == 0, before the update; default 100")
     o = p.add_argument_group("output")
-    o.add_argument("--json", metavar="FILE", help="write costs, accuracies, iterations, seconds, stopped")
+    o.add_argument("--json", metavar="FILE",
+                   help="write costs (and test_costs), accuracies, iterations, seconds, stopped")
     o.add_argument("--save", metavar="FILE.h5", help="write the model file at the end")
     o.add_argument("--quiet", action="store_true", help="no progress display on stderr")
     return p
 
 
+DEFAULT_SEED = 2  # the week-3 notebook's
+
+
+def _check_combinations(args) -> None:
+    """Options that would be silently ignored in this combination are refused instead."""
+    if args.data_seed is not None and args.dataset not in GENERATORS and not args.test_fraction:
+        raise DeepStepError("--data-seed applies to the built-in data sets and to --test-fraction; "
+                            "a file without a split has nothing to draw")
+    if args.init_scale is not None and args.init == "zeros":
+        raise DeepStepError("--init-scale has nothing to scale with --init zeros")
+
+
 def _network(args, n_x: int) -> Network:
     if args.load:
-        given = [f"--{name}" for name in ("layers", "activations", "init", "init_scale", "seed")
-                 if getattr(args, name.replace("-", "_")) is not None]
+        # --seed still seeds the mini-batch shuffles of a loaded model
+        ignored = ("layers", "activations", "init", "init_scale")
+        if args.batch_size is None:
+            ignored += ("seed",)
+        given = [f"--{name}" for name in ignored if getattr(args, name) is not None]
         if given:
             raise DeepStepError(f"--load takes the architecture and parameters from the file; "
                                 f"leave out {', '.join(g.replace('_', '-') for g in given)}")
@@ -112,11 +129,15 @@ def _network(args, n_x: int) -> Network:
     layers = args.layers or [4, 1]
     activations = args.activations or ["tanh"] * (len(layers) - 1) + ["sigmoid"]
     return Network.create([n_x] + layers, activations, init=args.init or "small",
-                          seed=2 if args.seed is None else args.seed, scale=args.init_scale)
+                          seed=DEFAULT_SEED if args.seed is None else args.seed, scale=args.init_scale)
 
 
 class Progress:
     """A progress line on stderr for runs that take more than a moment."""
+
+    DELAY = 1.0       # seconds before the first line: a quick run prints none
+    TTY_EVERY = 0.2   # a terminal line is redrawn in place this often
+    LOG_EVERY = 5.0   # a log (stderr not a terminal) gets a new line this often
 
     def __init__(self, total: int, enabled: bool):
         self.total, self.enabled = total, enabled
@@ -127,7 +148,8 @@ class Progress:
 
     def update(self, iteration: int, cost: float) -> None:
         now = time.monotonic()
-        if not self.enabled or now - self.start < 1.0 or now - self.last < (0.2 if self.tty else 5.0):
+        if not self.enabled or now - self.start < self.DELAY \
+                or now - self.last < (self.TTY_EVERY if self.tty else self.LOG_EVERY):
             return
         self.last = now
         share = iteration / self.total if self.total else 1.0
@@ -160,12 +182,14 @@ def run_train(argv) -> int:
 def _train(args) -> int:
     data = open_dataset(args.dataset, samples=args.samples, noise=args.noise, seed=args.data_seed,
                         test_fraction=args.test_fraction, test_path=args.test_dataset)
+    _check_combinations(args)  # after the data: a missing file is the first thing to hear of
     network = _network(args, data.n_x)
     iterations = args.iterations
     config = TrainConfig(learning_rate=args.learning_rate, iterations=iterations,
                          batch_size=args.batch_size, l2=args.l2, record_every=args.record_every,
                          snapshot_every=max(1, min(args.record_every, iterations // 100 or 1)),
-                         target_cost=args.target_cost)
+                         target_cost=args.target_cost,
+                         seed=DEFAULT_SEED if args.seed is None else args.seed)
     config.validate(data.m)
     for path in (args.json, args.save):  # fail before training, not after
         _check_writable(path)
@@ -173,12 +197,17 @@ def _train(args) -> int:
     control = TrainControl()
     previous = signal.signal(signal.SIGINT, lambda *_: control.stop())  # Ctrl+C ends the run cleanly
     progress = Progress(iterations, enabled=not args.quiet)
-    costs = []
+    costs, test_costs = [], []
     try:
         for snap in train(network, data.X, data.Y, config, data.X_test, data.Y_test, control):
-            for i, cost in snap.new_costs:
+            new_costs, new_test_costs = snap.new_costs, snap.new_test_costs
+            if iterations == 0:  # no iteration ran: the initial parameters' cost is the result
+                new_costs = ((snap.iteration, snap.cost),)
+                new_test_costs = () if snap.test_cost is None else ((snap.iteration, snap.test_cost),)
+            for i, cost in new_costs:
                 print(f"Cost after iteration {i}: {cost:.6f}", flush=False)
-            costs.extend(snap.new_costs)
+            costs.extend(new_costs)
+            test_costs.extend(new_test_costs)
             progress.update(snap.iteration, snap.cost)
     finally:
         progress.close()
@@ -195,6 +224,8 @@ def _train(args) -> int:
         result = {"costs": [[i, c] for i, c in costs], "train_accuracy": snap.train_accuracy,
                   "test_accuracy": snap.test_accuracy, "iterations": snap.iteration,
                   "seconds": snap.seconds, "stopped": snap.stopped}
+        if data.X_test is not None:
+            result["test_costs"] = [[i, c] for i, c in test_costs]
         try:
             with atomic_path(args.json) as tmp, open(tmp, "w") as f:
                 json.dump(result, f)

@@ -94,8 +94,10 @@ def test_json_contract_on_a_generated_data_set_with_a_test_split(tmp_path):
                      "--batch-size", "64", "--json", out)
     assert result.returncode == 0, result.stderr
     run = json.loads(out.read_text())
-    assert set(run) == {"costs", "train_accuracy", "test_accuracy", "iterations", "seconds", "stopped"}
+    assert set(run) == {"costs", "test_costs", "train_accuracy", "test_accuracy", "iterations",
+                        "seconds", "stopped"}
     assert [i for i, _ in run["costs"]] == [0, 50, 100, 150, 200, 250]
+    assert [i for i, _ in run["test_costs"]] == [0, 50, 100, 150, 200, 250]
     assert run["test_accuracy"] is not None and run["train_accuracy"] > 0.8
 
 
@@ -150,6 +152,7 @@ def test_a_run_diverging_between_recorded_costs_saves_a_model_with_a_finite_cost
     (["--load", "/nonexistent/model.h5"], "no such file"),
     (["--json", "/nonexistent/dir/out.json"], "does not exist"),
     (["--record-every", "0"], "record every"),
+    (["--init", "zeros", "--init-scale", "2"], "--init-scale has nothing to scale with --init zeros"),
     (["--bogus"], "unrecognized arguments"),
 ])
 def test_bad_input_exits_2_with_one_line(args, words):
@@ -183,3 +186,76 @@ def test_help_explains_both_modes():
     assert "train" in result.stdout and "no arguments it opens the app" in result.stdout
     result = main_py("train", "--help")
     assert result.returncode == 0 and "--learning-rate" in result.stdout and "week 4" in result.stdout
+
+
+# --- in-process runs: the same entry point as main.py train, without a new interpreter ---------
+
+def train_in_process(tmp_path, *args):
+    """run_train(args) with --json; returns (exit status, the JSON or None)."""
+    from core.cli import run_train
+    out = tmp_path / "run.json"
+    status = run_train([*map(str, args), "--json", str(out)])
+    return status, (json.loads(out.read_text()) if status == 0 else None)
+
+
+def test_the_seed_also_shuffles_the_mini_batches(tmp_path):
+    from core.model_file import load_model
+    from core.data import open_dataset
+    from core.training import TrainConfig, run
+    model = tmp_path / "start.h5"
+    assert train_in_process(tmp_path, "--iterations", "0", "--save", model, "--quiet")[0] == 0
+    runs = {}
+    for seed in (7, 7, 8):
+        status, result = train_in_process(tmp_path, "--load", model, "--batch-size", "50", "--seed", seed,
+                                          "--iterations", "6", "--record-every", "1", "--quiet")
+        assert status == 0
+        runs.setdefault(seed, []).append(result["costs"])
+    assert runs[7][0] == runs[7][1] and runs[7][0] != runs[8][0]
+    data, net = open_dataset("flower"), load_model(model)
+    costs, _ = run(net, data.X, data.Y, TrainConfig(learning_rate=1.2, iterations=6, batch_size=50,
+                                                    seed=7, record_every=1))
+    assert [list(p) for p in costs] == runs[7][0]  # the engine's own shuffles with that seed
+
+
+def test_zero_iterations_record_the_initial_cost(tmp_path):
+    status, result = train_in_process(tmp_path, "--iterations", "0", "--test-fraction", "0.25", "--quiet")
+    assert status == 0 and result["iterations"] == 0
+    assert len(result["costs"]) == 1 and result["costs"][0][0] == 0
+    assert len(result["test_costs"]) == 1 and result["test_costs"][0][0] == 0
+    status, result = train_in_process(tmp_path, "--iterations", "0", "--quiet")
+    assert [[i, round(c, 6)] for i, c in result["costs"]] == [[0, 0.693048]]  # the week-3 start
+
+
+def test_the_cost_that_meets_the_target_is_recorded(tmp_path):
+    status, result = train_in_process(tmp_path, "--target-cost", "0.5", "--record-every", "1000", "--quiet")
+    assert status == 0 and result["stopped"].startswith("target cost 0.5 reached")
+    last_i, last_cost = result["costs"][-1]
+    assert last_i == result["iterations"] and 0 < last_i < 1000 and last_cost <= 0.5
+
+
+def test_a_data_seed_for_a_file_without_a_split_is_refused(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    path = tmp_path / "points.csv"
+    path.write_text("".join(f"{x:.3f},{y:.3f},{int(x > 0)}\n" for x, y in rng.randn(20, 2)))
+    from core.cli import run_train
+    assert run_train(["--dataset", str(path), "--data-seed", "3", "--iterations", "1", "--quiet"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "--data-seed" in lines[0]
+    # with a split it draws the split, so it is taken
+    assert run_train(["--dataset", str(path), "--data-seed", "3", "--test-fraction", "0.3",
+                      "--iterations", "1", "--quiet"]) == 0
+
+
+def test_progress_on_stderr_unless_quiet(tmp_path, capsys, monkeypatch):
+    from core import cli
+    monkeypatch.setattr(cli.Progress, "DELAY", 0.0)      # show from the start, not after a second
+    monkeypatch.setattr(cli.Progress, "LOG_EVERY", 0.0)  # stderr is not a terminal here: one line each
+    assert train_in_process(tmp_path, "--iterations", "300", "--record-every", "100")[0] == 0
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) >= 3 and all(line.startswith("iteration ") for line in lines)
+    assert "300/300 [##############################] 100%  cost 0." in lines[-1]
+    assert "Cost after iteration 200" in captured.out  # progress goes to stderr only
+    assert train_in_process(tmp_path, "--iterations", "300", "--record-every", "100", "--quiet")[0] == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and "Cost after iteration 200" in captured.out
