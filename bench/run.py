@@ -69,6 +69,21 @@ def measure_engine(keys, iterations: int | None, repeats: int, with_torch: bool)
     return results
 
 
+def measure_one_blas_thread(iterations: int, repeats: int) -> dict:
+    """The cat network's engine and floor with OpenBLAS limited to one thread, in a child process
+    (the thread count is fixed when NumPy loads). On a shared machine a second BLAS thread that
+    waits for a busy core can cost more than it gives."""
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    proc = subprocess.run([sys.executable, "-m", "bench.engine", "threads", "--iterations", str(iterations),
+                           "--repeats", str(repeats)], cwd=ROOT, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]}
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    if "times" in out:
+        out["median"] = {k: statistics.median(v) for k, v in out["times"].items()}
+    return out
+
+
 def measure_gui(seconds: float, steps: int, startup_repeats: int) -> dict:
     """bench.gui in a process of its own; {"error": ...} when it cannot run."""
     try:
@@ -197,7 +212,7 @@ def gui_detail(gui: dict) -> str:
 
 
 def render(description: dict, rows: list[tuple], engine_results: list[dict], gui: dict | None,
-           command: str, load_end: str, hand_written: str) -> str:
+           command: str, load_end: str, hand_written: str, one_thread: dict | None = None) -> str:
     parts = ["# Benchmark results", "",
              f"Written by `{command}`. Every goal of issue 8, then the details. Times are medians over "
              "interleaved repeats; a ratio is the median of the per-repeat ratios of contenders measured "
@@ -212,6 +227,16 @@ def render(description: dict, rows: list[tuple], engine_results: list[dict], gui
                   "backward without dA[0], in-place update, nothing else. PyTorch is `bench/torch_loop.py` "
                   "(float64 tensors, autograd, in-place update). All three start from the same parameters; "
                   "the last column shows they train the same network.", ""]
+        if one_thread is not None:
+            cat = next(r for r in engine_results if r["workload"] == "cat")
+            if "median" in one_thread:
+                m = one_thread["median"]
+                parts += [f"The cat network with one BLAS thread (a child process, OPENBLAS_NUM_THREADS=1): "
+                          f"engine {fmt_time(m['engine'])}, floor {fmt_time(m['floor'])} per iteration, against "
+                          f"{fmt_time(cat['median']['engine'])} and {fmt_time(cat['median']['floor'])} above "
+                          f"with {description['BLAS threads']}.", ""]
+            else:
+                parts += [f"The cat network with one BLAS thread: not measured ({one_thread.get('error')}).", ""]
     if gui is not None and "error" not in gui:
         parts += ["## GUI (offscreen)", "", gui_detail(gui), "",
                   "Draws are counted on the live objects (ImageItem.setImage, NeuronMaps.update, the cost "
@@ -253,12 +278,16 @@ def main(argv=None) -> int:
     with_torch = torch_version is not None and not args.no_torch
     t0 = time.perf_counter()
     engine_results = measure_engine(args.only, args.iterations, args.repeats, with_torch)
+    threads = machine.blas_threads()
+    one_thread = None
+    if any(r["workload"] == "cat" and "missing" not in r for r in engine_results) and (threads or 1) > 1:
+        one_thread = measure_one_blas_thread(args.iterations or DEFAULT_ITERATIONS["cat"], max(1, args.repeats // 2))
     gui = None if args.no_gui else measure_gui(args.gui_seconds, 24, 3)
     rows = goal_rows(engine_results, gui, torch_version)
     command = "python -m bench" + ("" if argv is None and len(sys.argv) == 1 else
                                    " " + " ".join(sys.argv[1:] if argv is None else argv))
     text = render(description, rows, engine_results, gui, command, load_average(),
-                  read_hand_written(args.output))
+                  read_hand_written(args.output), one_thread)
     args.output.write_text(text, encoding="utf-8")
     print_table([("measure", "result", "goal", "")] + rows)
     print(f"\n{len(rows)} rows in {time.perf_counter() - t0:.0f} s; load average {description['Load average at start']}"
