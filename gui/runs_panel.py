@@ -7,14 +7,13 @@ run's row; adding, removing or (un)ticking runs re-reads the labels that depend 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu,
                                QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from core.runs import differences
 from core.training import COMPLETED, STOPPED_BY_USER
 from . import theme
-from .cost_panel import percent
 from .run_colors import run_color, swatch_icon
 from .train_actions import keep_keys
 
@@ -62,6 +61,10 @@ def start_groups(runs) -> dict[int, str]:
     return {n: chr(ord("A") + i % 26) for i, numbers in enumerate(shared) for n in numbers}
 
 
+def _percent(accuracy) -> str:
+    return "—" if accuracy is None else f"{100 * accuracy:.1f}%"  # no space: the columns are narrow
+
+
 def run_tooltip(run) -> str:
     lines = [run.summary(), f"Initial weights: {run.start}"]
     if run.stopped:
@@ -98,9 +101,15 @@ class RunsPanel(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
         self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
-        self.tree.setStyleSheet("QTreeView::item { padding: 3px 1px; }")  # rows a finger can hit
+        self.tree.setStyleSheet("QTreeView::item { padding: 3px 0px; }")  # rows a finger can hit
         keep_keys(self.tree)
         self.tree.viewport().installEventFilter(self)
+        # A size smaller than the panel's: eight columns share a side dock (as the cost panel's
+        # captions do); the presentation mode scales it with every other font.
+        small = QFont(self.tree.font())
+        small.setPointSizeF(small.pointSizeF() * 0.92)
+        self.tree.setFont(small)
+        self.tree.header().setFont(small)
         self.tree.setTextElideMode(Qt.ElideRight)
         header = self.tree.header()
         # Short columns fit their contents; "Differs" gets what is left up to a cap; "Ended",
@@ -199,8 +208,8 @@ class RunsPanel(QWidget):
         row.setText(ITERATIONS, f"{run.iterations:,}")
         last = run.costs.last()
         row.setText(COST, "—" if last is None else f"{last[1]:.4f}")
-        row.setText(TRAIN, percent(run.train_accuracy))
-        row.setText(TEST, percent(run.test_accuracy))
+        row.setText(TRAIN, _percent(run.train_accuracy))
+        row.setText(TEST, _percent(run.test_accuracy))
         row.setText(ENDED, self._ending(run))
         if run.test_accuracy is not None and self.tree.isColumnHidden(TEST):
             self.tree.setColumnHidden(TEST, False)

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton
 
-from gui.cost_panel import CostPanel, percent
+from gui.cost_panel import CostPanel
 from gui.run_colors import run_color
 from gui.runs_panel import (DIFFERS, ENDED, ITERATIONS, RUN, SAME_START, TEST, TRAIN, RunsPanel,
                             short_ending)
@@ -52,7 +52,7 @@ def test_a_row_per_run_with_its_colour_what_differs_and_how_it_ended(panels, tra
     swatch = rows[second.number].icon(RUN).pixmap(14, 14).toImage().pixelColor(7, 7)
     assert swatch == run_color(second.number)
     assert rows[second.number].text(ITERATIONS) == "200"
-    assert rows[second.number].text(TRAIN) == percent(second.train_accuracy)
+    assert rows[second.number].text(TRAIN) == f"{100 * second.train_accuracy:.1f}%"
     assert rows[first.number].text(ENDED) == "done" and rows[second.number].text(ENDED) == "done"
     assert "Ended: completed" in rows[first.number].toolTip(ENDED)
     # Reset returns to the seeded start: both began from the same weights, and the list says so.
@@ -120,7 +120,7 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(panels):
 def test_every_column_is_in_view_at_the_panels_usual_width(panels, training, qtbot):
     from core.session import DataSettings
     runs_panel, _ = panels
-    runs_panel.resize(490, 300)  # the runs dock's width in the window (a 476 px list)
+    runs_panel.resize(420, 300)  # the runs dock's width in the window (a 406 px list)
     runs_panel.show()
     qtbot.waitExposed(runs_panel)
     tree, header = runs_panel.tree, runs_panel.tree.header()
