@@ -173,7 +173,7 @@ class Stepper:
             first = [Equation(Term(f"dA[{L}]", dAL.shape),
                               ["−(", Term("Y", self.Y.shape), "/", Term(f"A[{L}]", cache.A.shape),
                                "− (1 − Y) / (1 −", Term(f"A[{L}]", cache.A.shape), "))"],
-                              "each example's ∂loss/∂A[L]: shown; A − Y below is what flows on"),
+                              "dℒ/dA[L] for each example: shown here; A − Y below is what flows on"),
                      Equation(Term(f"dZ[{L}]", s.dZ.shape),
                               [Term(f"dA[{L}]", dAL.shape), "*", "σ′(", Term(f"Z[{L}]", cache.Z.shape), ") =",
                                Term(f"A[{L}]", cache.A.shape), "−", Term("Y", self.Y.shape)],

@@ -46,6 +46,7 @@ class EquationView(QLabel):
         self.setAccessibleName("Equations of this step")
         self.setToolTip("The equations this step applied, with the shape of every matrix under it")
         self._equations: list[Equation] = []
+        self._note_width = 0   # px the notes wrap at (the visible width in a scroll area); 0: the label's
 
     def set_equations(self, equations: list[Equation]) -> None:
         self._equations = list(equations)
@@ -61,6 +62,14 @@ class EquationView(QLabel):
         document.setHtml(self._html(notes=False))
         margins = self.contentsMargins()
         self.setMinimumWidth(int(document.idealWidth()) + margins.left() + margins.right() + 2)
+
+    def set_note_width(self, width: int) -> None:
+        """Wrap the notes at `width` px: in a scroll area narrower than the equations, a note
+        stays readable without scrolling sideways."""
+        if width != self._note_width:
+            self._note_width = width
+            if self._equations:
+                self.setText(self._html())
 
     def set_message(self, text: str) -> None:
         """A sentence instead of equations (before the first step)."""
@@ -96,7 +105,9 @@ class EquationView(QLabel):
                     bottom.append("<td></td>")
             rows.append(f"<table cellspacing='0'><tr>{''.join(top)}</tr><tr>{''.join(bottom)}</tr></table>")
             note = f"<i>{html.escape(eq.note)}</i>" if eq.note and notes else ""
-            rows.append(f"<p style='color:{muted};font-size:medium;margin:0 0 8px 6px'>{note}</p>")
+            width = f" width='{self._note_width}'" if self._note_width else ""
+            rows.append(f"<table cellspacing='0'{width} style='margin-bottom:8px'><tr><td style='color:{muted};"
+                        f"font-size:medium;padding-left:6px'>{note}</td></tr></table>")
         return "<div style='font-size:large'>" + "".join(rows) + "</div>"
 
     def changeEvent(self, event):

@@ -9,18 +9,17 @@ space side by side when the dock is wide and one above the other when it is tall
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QDockWidget, QFrame, QMainWindow, QHBoxLayout, QLabel, QScrollArea, QSizePolicy,
-                               QSpinBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QScrollArea,
+                               QSizePolicy, QSpinBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from .equation_view import EquationView, symbol_html
 from .matrix_view import MatrixView
+from .step_controller import MAX_SHOWN_EXAMPLES
 
 STEP_TITLES = {"forward": "Forward, layer {l}", "cost": "Cost", "backward": "Backward, layer {l}",
                "update": "Update"}
-ONE_ROW_WIDTH = 1000        # px: from here on, the buttons and the batch options share one row
 SIDE_BY_SIDE_RATIO = 1.3    # width/height from which maths and tensors sit side by side
-HEIGHT_SHARE = 0.5          # of the window, for a docked panel while stepping: the canvas keeps the rest
 
 
 class TensorRow(QWidget):
@@ -33,7 +32,7 @@ class TensorRow(QWidget):
         self.label.setAccessibleName(f"{label} by this step")
         self.label.setToolTip(tooltip)
         self.label.setAlignment(Qt.AlignTop | Qt.AlignRight)
-        self.label.setFixedWidth(self.label.fontMetrics().horizontalAdvance("Wrote") + 8)
+        self.label.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)   # its text's width, at any font
         self._inner = QWidget()
         self._row = QHBoxLayout(self._inner)
         self._row.setContentsMargins(0, 0, 0, 0)
@@ -81,10 +80,14 @@ class TensorRow(QWidget):
         tallest = max((v.minimumSizeHint().height() for v in views), default=0)
         self.scroll.setMinimumHeight(tallest + self.scroll.horizontalScrollBar().sizeHint().height())
 
+    def eventFilter(self, watched, event):
+        if event.type() == event.Type.Resize and watched is self.equation_scroll.viewport():
+            self._fit_equations()
+        return super().eventFilter(watched, event)
+
     def changeEvent(self, event):
         super().changeEvent(event)
         if event.type() == event.Type.FontChange:
-            self.label.setFixedWidth(self.label.fontMetrics().horizontalAdvance("Wrote") + 8)
             self._fit_height()
 
 
@@ -115,33 +118,36 @@ class SteppingPanel(QWidget):
         controls.addWidget(self.numbers)
         controls.addStretch(1)
         options = QHBoxLayout()
-        self.whole = QCheckBox("Whole training set")
-        self.whole.setToolTip("Step with every training example instead of the first few")
-        self.whole.setAccessibleName("Use the whole training set")
-        self.batch = QSpinBox()
-        self.batch.setRange(1, 16)
-        self.batch.setValue(stepping.batch_size or 4)
-        self.batch.setPrefix("first ")
-        self.batch.setSuffix(" examples")
-        self.batch.setToolTip("Step with the first k training examples, so the matrices stay readable")
-        self.batch.setAccessibleName("Number of examples in the step batch")
-        self.follow = QSpinBox()
+        # The first k examples (k = 1..16) keep the matrices readable; or the whole training set.
+        self.batch = QComboBox()
+        for k in range(1, MAX_SHOWN_EXAMPLES + 1):
+            self.batch.addItem(f"first {k}", k)
+        self.batch.addItem("all", None)
+        self.batch.setCurrentIndex(self.batch.findData(stepping.batch_size) if stepping.batch_size else
+                                   self.batch.count() - 1)
+        self.batch.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.batch.setToolTip("Step with the first k training examples, so the matrices stay readable, "
+                              "or with the whole training set")
+        self.batch.setAccessibleName("Examples in the step batch")
+        batch_label = QLabel("E&xamples")
+        batch_label.setBuddy(self.batch)
+        self.follow = _FollowSpin()
         self.follow.setRange(0, 16)
         self.follow.setSpecialValueText("follow: none")
-        self.follow.setPrefix("follow example ")
+        self.follow.setPrefix("follow ")
         self.follow.setToolTip("Highlight one example's column in every matrix of every step")
         self.follow.setAccessibleName("Example to follow")
+        options.addWidget(batch_label)
         options.addWidget(self.batch)
-        options.addWidget(self.whole)
         options.addWidget(self.follow)
         options.addStretch(1)
-        self.batch.valueChanged.connect(lambda k: stepping.set_batch_size(k))
-        self.whole.toggled.connect(self._whole_toggled)
+        self.batch.currentIndexChanged.connect(lambda i: stepping.set_batch_size(self.batch.itemData(i)))
         self.follow.valueChanged.connect(lambda i: stepping.set_follow(i - 1 if i else None))
         self.top = QBoxLayout(QBoxLayout.TopToBottom)
         self.top.setSpacing(4)
         self.top.addLayout(controls)
         self.top.addLayout(options)
+        self._controls, self._options = controls, options
 
         # The step's maths: which step, its equations, the caches. Sizes in the rich text are
         # relative (large, x-large), so they follow the font, e.g. ×1.45 in presentation mode.
@@ -156,6 +162,7 @@ class SteppingPanel(QWidget):
         # rest wraps to the column, which scrolls down.
         self.equation_scroll = _scroll(self.equation, "Equations of this step")
         self.equation_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.equation_scroll.viewport().installEventFilter(self)   # its width wraps the notes
         maths = QWidget()
         maths_box = QVBoxLayout(maths)
         maths_box.setContentsMargins(0, 0, 6, 0)
@@ -191,29 +198,28 @@ class SteppingPanel(QWidget):
         box.addWidget(self.splitter, 1)
 
         stepping.changed.connect(self.refresh)
-        stepping.active_changed.connect(lambda on: on and QTimer.singleShot(0, self._claim_height))
         self.refresh()
-
-    def _claim_height(self) -> None:
-        """Entering step mode: a dock at the top or bottom of the window grows to about half its
-        height (a cost curve's dock is much lower), so both rows of heat maps are readable."""
-        dock = self.parentWidget()
-        while dock is not None and not isinstance(dock, QDockWidget):
-            dock = dock.parentWidget()
-        window = dock.parentWidget() if dock is not None else None
-        if not isinstance(window, QMainWindow) or dock.isFloating() or not dock.isVisible():
-            return
-        if window.dockWidgetArea(dock) in (Qt.TopDockWidgetArea, Qt.BottomDockWidgetArea):
-            wanted = int(window.height() * HEIGHT_SHARE)
-            if dock.height() < wanted:
-                window.resizeDocks([dock], [wanted], Qt.Vertical)
-
-    def _whole_toggled(self, on: bool) -> None:
-        self.batch.setEnabled(not on)
-        self.stepping.set_batch_size(None if on else self.batch.value())
 
     def sizeHint(self):
         return QSize(900, 420)
+
+    def minimumSizeHint(self):
+        """As small as with the controls in two rows, even while they share one: the panel may
+        always be narrowed to that, and they move to two rows."""
+        hint = super().minimumSizeHint()
+        if self.top.direction() == QBoxLayout.TopToBottom:
+            return hint
+        margins = self.layout().contentsMargins()
+        rows = (self._controls.minimumSize(), self._options.minimumSize())
+        width = max(max(r.width() for r in rows), self.splitter.minimumSizeHint().width())
+        one_row = max(r.height() for r in rows)
+        return QSize(width + margins.left() + margins.right(),
+                     hint.height() - one_row + sum(r.height() for r in rows) + self.top.spacing())
+
+    def eventFilter(self, watched, event):
+        if event.type() == event.Type.Resize and watched is self.equation_scroll.viewport():
+            self._fit_equations()
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event):
         super().changeEvent(event)
@@ -222,7 +228,11 @@ class SteppingPanel(QWidget):
 
     def resizeEvent(self, event):
         size = event.size()
-        self.top.setDirection(QBoxLayout.LeftToRight if size.width() >= ONE_ROW_WIDTH else QBoxLayout.TopToBottom)
+        # One row of controls where they fit, two where they do not: the panel's minimum width
+        # stays that of the buttons.
+        one_row = sum(self.top.itemAt(i).sizeHint().width() for i in range(self.top.count()))
+        one_row += self.top.spacing() + 12
+        self.top.setDirection(QBoxLayout.LeftToRight if size.width() >= one_row else QBoxLayout.TopToBottom)
         side = size.width() >= SIDE_BY_SIDE_RATIO * size.height()
         orientation = Qt.Horizontal if side else Qt.Vertical
         if orientation != self.splitter.orientation() or not self._split:
@@ -267,7 +277,9 @@ class SteppingPanel(QWidget):
         self._show_tensors(result)
 
     def _fit_equations(self) -> None:
-        """The equations' scroll area as tall as the equations (it only scrolls sideways)."""
+        """The equations' scroll area as tall as the equations (it only scrolls sideways); the
+        notes wrap at its visible width."""
+        self.equation.set_note_width(max(self.equation_scroll.viewport().width() - 12, 120))
         bar = self.equation_scroll.horizontalScrollBar().sizeHint().height()
         self.equation_scroll.setFixedHeight(self.equation.sizeHint().height() + bar)
 
@@ -313,6 +325,26 @@ class SteppingPanel(QWidget):
                 rows.append(f"<tr><td style='color:gray'>cache {l}</td><td style='color:gray'>—</td></tr>")
         return ("<b>Caches</b> (filled forward, used backward)"
                 "<table cellspacing='0' cellpadding='2'>" + "".join(rows) + "</table>")
+
+
+class _FollowSpin(QSpinBox):
+    """A spin box as wide as its longest text in its current font ("follow: none" included), so a
+    bigger font (presentation mode) never cuts it."""
+
+    def sizeHint(self):
+        hint = super().sizeHint()
+        texts = [self.specialValueText(), f"{self.prefix()}{self.maximum()}{self.suffix()}"]
+        metrics = self.lineEdit().fontMetrics()   # the text is drawn in the line edit's font
+        wanted = max(metrics.horizontalAdvance(t) for t in texts) + 44   # and the arrows
+        return QSize(max(hint.width(), wanted), hint.height())
+
+    def minimumSizeHint(self):
+        return self.sizeHint()
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self.updateGeometry()
 
 
 def _title(text: str, detail: str = "") -> str:

@@ -82,10 +82,11 @@ def test_cache_list_and_following_an_example(window, qtbot):
 def test_batch_choice_changes_m_in_every_shape(window):
     s = window.stepping
     s.set_active(True)
-    window.stepping_panel.batch.setValue(7)
+    panel = window.stepping_panel
+    panel.batch.setCurrentIndex(panel.batch.findData(7))
     s.next()
     assert window.stepping_panel.shown_tensors()["Z[1]"].shape == (4, 7)
-    window.stepping_panel.whole.setChecked(True)
+    panel.batch.setCurrentIndex(panel.batch.count() - 1)       # the whole training set
     s.next()
     assert window.stepping_panel.shown_tensors()["Z[1]"].shape == (4, 400)
 
@@ -188,8 +189,8 @@ def test_the_panel_stays_small_enough_for_a_laptop_in_every_step(window, qtbot, 
         for widget in (panel, dock):
             hint = widget.minimumSizeHint()
             sizes.append((hint.width(), hint.height()))
-        assert window.minimumSizeHint().width() <= 1280
         s.next()
+    assert window.minimumSizeHint().width() <= 1280 and window.minimumSizeHint().height() <= 800
     assert max(w for w, _ in sizes) <= 600 and max(h for _, h in sizes) <= 300, sizes
 
 
