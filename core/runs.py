@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .history import CostHistory
+from .history import CostHistory, ThinnedSeries
 from .session import Hyperparameters, InitSettings
 
 
@@ -21,6 +21,10 @@ def fingerprint(parameters: dict) -> str:
         h.update(name.encode())
         h.update(np.ascontiguousarray(parameters[name], dtype=np.float64).tobytes())
     return h.hexdigest()[:12]
+
+
+TIMELINE_BYTES = 64 * 2 ** 20   # parameters kept per run for scrubbing back
+TIMELINE_LENGTH = 240
 
 
 @dataclass
@@ -40,7 +44,8 @@ class Run:
     test_accuracy: float | None = None
     stopped: str | None = None
     changes: list = field(default_factory=list)      # [(iteration, "lr 0.3 → 0.03"), ...]
-    timeline: list = field(default_factory=list)     # [(iteration, parameters), ...] bounded, oldest first
+    timeline: list = field(default_factory=lambda: ThinnedSeries(TIMELINE_LENGTH))
+    # [(iteration, parameters), ...] oldest first, bounded by keep_in_timeline
     visible: bool = True                              # ticked for the overlay
 
     @property
@@ -66,24 +71,23 @@ class Run:
         return f"{self.name}: {s['layers']} {s['activations']}, lr {s['lr']}, {s['init']} seed {s['seed']}"
 
 
-TIMELINE_BYTES = 64 * 2 ** 20   # parameters kept per run for scrubbing back
-TIMELINE_LENGTH = 240
-
-
 def keep_in_timeline(run: Run, iteration: int, parameters: dict) -> None:
-    """Add a snapshot of the parameters; when over the bound, thin the older half by two.
+    """Add a snapshot of the parameters, within a bound, spread evenly over the whole run.
 
     The bound is on count and on bytes, so a small network keeps ~240 moments of its run and the
-    12288-input cat network (2 MB of parameters) about 32.
+    12288-input cat network (2 MB of parameters) about 32. Over it, every other moment goes and
+    later moments are kept that much further apart (core.history.ThinnedSeries): the start of a
+    long run stays as detailed as its end, and the first and the latest moments are always there.
     """
     if run.timeline and run.timeline[-1][0] >= iteration:
         return
-    run.timeline.append((iteration, parameters))
     size = sum(v.nbytes for v in parameters.values())
     limit = max(4, min(TIMELINE_LENGTH, TIMELINE_BYTES // max(size, 1)))
-    if len(run.timeline) > limit:
-        half = len(run.timeline) // 2
-        run.timeline[:half] = run.timeline[:half:2]
+    if not isinstance(run.timeline, ThinnedSeries):  # a plain list given by hand
+        run.timeline = ThinnedSeries(max(limit, len(run.timeline) + 1), run.timeline)
+    if run.timeline.capacity != limit:
+        run.timeline.capacity = limit
+    run.timeline.append((iteration, parameters))
 
 
 def differences(runs: list[Run]) -> dict[int, str]:

@@ -1,7 +1,9 @@
+import copy
+
 import numpy as np
 
 from core.boundary import evaluate, make_grid
-from core.history import CostHistory
+from core.history import CostHistory, ThinnedSeries
 from core.network import Network
 from core.propagation import forward
 
@@ -36,6 +38,59 @@ def test_history_is_bounded_and_keeps_the_ends():
     its = h.iterations
     assert its[0] == 0 and its[-1] == 99_999
     assert np.all(np.diff(its) > 0)
-    # the recent past is at full detail
-    assert np.all(np.diff(its[-40:]) == 1)
     assert h.last() == (99_999, 1.0 / 100_000)
+    assert np.array_equal(h.costs, 1.0 / (its + 1))  # each cost stays with its iteration
+
+
+def _per_decile(iterations, n):
+    return np.histogram(iterations, bins=10, range=(0, n))[0]
+
+
+def test_a_long_run_keeps_every_part_of_itself_evenly():
+    n = 200_000
+    h = CostHistory(capacity=4000)
+    for i in range(n):
+        h.append(i, float(i))
+    its = h.iterations
+    assert len(h) <= 4000 and its[0] == 0 and its[-1] == n - 1
+    counts = _per_decile(its, n)
+    assert counts.min() >= 0.9 * counts.max() and counts.min() > 200  # the first tenth as the last
+    spread = np.diff(its[:-1])  # the evenly spread points, without the latest
+    assert np.all(spread == spread[0]) and spread[0] == h.stride
+    assert h._i.nbytes + h._c.nbytes == 4000 * 16  # the arrays never grow
+
+
+def test_the_latest_point_is_always_there_and_replaced_by_the_next():
+    h = CostHistory(capacity=10)
+    for i in range(1000):
+        h.append(i, -i)
+        assert h.last() == (i, -i) and len(h) <= 10 and h.iterations[0] == 0
+    h.clear()
+    assert len(h) == 0 and h.last() is None
+    h.extend([(5, 1.0), (6, 0.5)])
+    assert list(h.iterations) == [5, 6]
+
+
+def test_a_thinned_series_is_a_bounded_list_under_the_same_rule():
+    s = ThinnedSeries(capacity=50)
+    h = CostHistory(capacity=50)
+    for i in range(20_000):
+        s.append((i, (float(i),)))
+        h.append(i, float(i))
+        assert len(s) <= 50 and s[0][0] == 0 and s[-1][0] == i
+    assert [i for i, _ in s] == list(h.iterations)
+    counts = _per_decile([i for i, _ in s], 20_000)
+    assert counts.min() >= 3 and counts.max() - counts.min() <= 2
+    copied = copy.deepcopy(s)
+    assert copied == s and copied.stride == s.stride
+    copied.append((20_000, (0.0,)))
+    s.append((20_000, (0.0,)))
+    assert copied == s
+
+
+def test_a_thinned_series_can_be_given_a_smaller_bound():
+    s = ThinnedSeries(capacity=100, items=range(90))
+    assert list(s) == list(range(90))
+    s.capacity = 20
+    assert len(s) <= 20 and s[0] == 0 and s[-1] == 89
+    assert np.all(np.diff(list(s)[:-1]) == s.stride)
