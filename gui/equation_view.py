@@ -104,7 +104,9 @@ class EquationView(QLabel):
                                f"{html.escape(item)}</td>")
                     bottom.append("<td></td>")
             rows.append(f"<table cellspacing='0'><tr>{''.join(top)}</tr><tr>{''.join(bottom)}</tr></table>")
-            note = f"<i>{html.escape(eq.note)}</i>" if eq.note and notes else ""
+            if not notes:   # measuring the equations' own width
+                continue
+            note = f"<i>{html.escape(eq.note)}</i>" if eq.note else ""
             width = f" width='{self._note_width}'" if self._note_width else ""
             rows.append(f"<table cellspacing='0'{width} style='margin-bottom:8px'><tr><td style='color:{muted};"
                         f"font-size:medium;padding-left:6px'>{note}</td></tr></table>")
