@@ -11,7 +11,9 @@ the whole training set's cost at the start of the epoch.
 The run ends when N iterations are done, the cost reaches a target, another thread calls
 control.stop(), or the numbers stop being finite. In the last case the network keeps the
 parameters of the last iteration whose cost is finite, and the final snapshot says why, naming
-the iteration that failed and the iteration whose parameters are kept.
+the iteration that failed and the iteration whose parameters are kept. (With mini-batches a
+failure inside an epoch goes back to the epoch's start, or one epoch further if that start's
+whole-set cost is not finite either.)
 """
 from __future__ import annotations
 
@@ -271,8 +273,8 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
             return forward(X_test, params, acts)[0]
 
     def record(i, cost):
-        """The course's point (i, cost), and the test set's on the same schedule (in the loop,
-        where overflow is already quiet: no errstate context, which costs as much as a layer)."""
+        """The course's point (i, cost), and the test set's on the same schedule. (Called in the
+        loop, where the error state is already quiet: no errstate context needed.)"""
         new_costs.append((i, cost))
         if has_test:
             AL_test = forward(X_test, params, acts)[0]
