@@ -24,6 +24,7 @@ from .matrix_view import MatrixView
 SLIDE_WIDTH = 1920
 MIN_SCALE = 2.0         # a wide widget still gets twice its pixels (a 4K projector, a zoomed slide)
 PICTURE_FILTERS = "PNG image (*.png);;SVG drawing (*.svg)"
+EDITED = "network or data edited"     # how the training controller ends a run on an edit
 
 
 class ExportError(Exception):
@@ -97,7 +98,10 @@ def _write_svg(widget: QWidget, path: str) -> bool:
 def save_script(window, path: str) -> list[str]:
     """Write the run (the latest, or the session as it stands) as a NumPy script; returns notes."""
     session = window.controller.session
-    spec, notes = spec_for(session, latest_run(window.training))
+    run = latest_run(window.training)
+    if run is not None and run.stopped == EDITED:
+        run = None       # the network or data changed since: the session as it stands is wanted
+    spec, notes = spec_for(session, run)
     text = export_script(session.data, session.data_settings, spec, os.path.basename(path))
     try:
         with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:

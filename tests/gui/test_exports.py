@@ -96,3 +96,17 @@ def test_the_run_exports_as_a_script_from_the_file_menu(window, qtbot, tmp_path,
     text = (tmp_path / "run.py").read_text()
     assert "LAYER_DIMS = [2, 4, 1]" in text and "def make_flower(" in text
     compile(text, "run.py", "exec")
+
+
+def test_after_an_edit_the_script_is_the_session_as_it_stands(window, qtbot, tmp_path, monkeypatch):
+    from core.session import DataSettings
+    window.training.step()
+    qtbot.waitUntil(lambda: window.training.iteration == 1 and window.training.state == "idle", timeout=5000)
+    window.training.set_hyperparameters(learning_rate=0.5)      # a change within the run...
+    window.controller.set_data_settings(DataSettings(source="moons"))   # ...then the run ends
+    _save_as(monkeypatch, tmp_path / "edited.py")
+    notes = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: notes.append(a[2]))
+    window.exports.script_action.trigger()
+    text = (tmp_path / "edited.py").read_text()
+    assert "LEARNING_RATE = 0.5" in text and "def make_moons(" in text and not notes
