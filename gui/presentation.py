@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QSizePolicy, QToolBar, QWidget
 from shiboken6 import isValid
@@ -84,6 +84,14 @@ class Presentation(QObject):
         window.addAction(self.help_action)
         self._build_timeline_actions()
         self._build_caption()
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        # Closing while presenting: the window is put back first, so the layout it saves for
+        # next time is the user's, not the projector's.
+        if watched is self.window and event.type() == QEvent.Close and self.active:
+            self.action.setChecked(False)
+        return False
 
     # --- the timeline by keyboard -------------------------------------------------------------------
     def _build_timeline_actions(self) -> None:

@@ -109,3 +109,14 @@ def test_the_caption_states_what_the_example_shows_until_it_is_changed(window, q
     assert "4 tanh units" in caption.title.text() and "planar model" in caption.statement.text()
     window.controller.set_units(1, 7)
     assert "4 tanh units" not in caption.title.text() and "[2, 7, 1]" in caption.title.text()
+
+
+def test_closing_while_presenting_saves_the_users_layout_not_the_projectors(window, qtbot):
+    from PySide6.QtCore import QSettings
+    window.presentation.action.setChecked(True)
+    window._persist = True
+    window.close()
+    assert not window.presentation.active
+    state = QSettings().value("window/state")
+    window.restoreState(state)
+    assert window.data_dock.isVisibleTo(window) and not window.menuBar().isHidden()
