@@ -364,6 +364,12 @@ class NeuronPopup(QFrame):
         self.setFixedWidth(self.SIZE + 20)
         self.hide()
 
+    def set_scale(self, k: float) -> None:
+        """The enlarged map × k (presentation mode: the card must read from the back of the room)."""
+        size = round(self.SIZE * k)
+        self.view.setFixedSize(size, size)
+        self.setFixedWidth(size + 20)
+
     def show_map(self, title: str, image: QImage, colors: np.ndarray, labels, caption: str,
                  details: str) -> None:
         muted = self.palette().color(QPalette.PlaceholderText).name()

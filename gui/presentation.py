@@ -255,6 +255,9 @@ class Presentation(QObject):
         w.boundary_panel.set_line_scale(k)   # after the fonts: their keys and columns follow both
         w.boundary_panel.frame_on_resize = on
         w.cost_panel.set_line_scale(k)
+        popup = getattr(w.canvas, "popup", None)   # the hovered neuron's enlarged map
+        if popup is not None:
+            popup.set_scale(k)
         w.canvas.refresh()
         if on:
             w.statusBar().showMessage("Presentation mode: Space trains, → steps, Ctrl+T step-through, "

@@ -54,8 +54,11 @@ def test_lines_points_and_the_cost_column_grow_with_the_type(window, qtbot):
     readout = cost.readout
     assert cost.side.width() >= readout.train_accuracy.fontMetrics().horizontalAdvance(WIDEST_ACCURACY)
     assert cost.side.width() >= readout.iteration.fontMetrics().horizontalAdvance("iteration 100,000")
+    popup = window.canvas.popup
+    assert popup.view.width() == round(popup.SIZE * 1.45)      # the hovered neuron's map too
     window.presentation.action.setChecked(False)
     assert boundary._points[False, 0].opts["size"] == bp.POINT_SIZE
+    assert popup.view.width() == popup.SIZE
 
 
 def test_the_cost_runs_along_the_bottom_and_the_boundary_gets_a_square(window, qtbot):
