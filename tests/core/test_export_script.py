@@ -168,3 +168,11 @@ def test_week4_cat_network_reads_the_course_files(tmp_path):
     printed = _printed_costs(path)
     _assert_same_costs(printed, _engine_costs(s, 10, 1))
     assert round(printed[0], 6) == 0.771749          # the course's check value
+
+
+def test_a_float32_network_trains_in_float32_in_the_script_too(tmp_path):
+    s = Session(hyper=Hyperparameters(learning_rate=1.2, iterations=300))
+    s.network = Network.create([2, 5, 1], ["tanh", "sigmoid"], "small", 2, dtype=np.float32)
+    path, notes = _script(s, tmp_path, print_every=30)
+    assert notes == [] and "DTYPE = np.float32" in path.read_text()
+    _assert_same_costs(_printed_costs(path), _engine_costs(s, 300, 30))
