@@ -231,3 +231,99 @@ def test_files_that_are_not_sessions_are_refused_with_a_reason(tmp_path):
         f["train_set_x"] = np.zeros((3, 4))
     with pytest.raises(ModelFileError, match="not a DeepStep session file"):
         load_session(tmp_path / "course.h5")
+
+
+# --- fuzz: generated malformed session files raise only ModelFileError -------------------------------
+
+FUZZ = {"files": 0, "loaded": 0}
+BAD_VALUES = [lambda rng: "text", lambda rng: np.nan, lambda rng: -np.inf, lambda rng: -1, lambda rng: 2 ** 40,
+              lambda rng: True, lambda rng: np.arange(int(rng.randint(0, 5))), lambda rng: [b"a", b"b"],
+              lambda rng: 0.5, lambda rng: "[[1, \"x\"]]", lambda rng: "{\"k\": [1]}", lambda rng: 0]
+
+
+def _items(f):
+    """Every (object path, attribute name or None) in the file."""
+    found = [(f.name, key) for key in f.attrs]
+    f.visititems(lambda name, obj: found.extend([(name, None)] + [(name, key) for key in obj.attrs]))
+    return found
+
+
+def _break(f, rng):
+    items = _items(f)
+    where, key = items[rng.randint(len(items))]
+    obj = f[where]
+    action = rng.randint(4)
+    if key is not None:
+        if action == 0:
+            del obj.attrs[key]
+        else:
+            obj.attrs[key] = BAD_VALUES[rng.randint(len(BAD_VALUES))](rng)
+    elif action == 0 or where == "/":
+        if where != "/":
+            del f[where]
+    elif isinstance(obj, h5py.Dataset):
+        data = obj[()]
+        del f[where]
+        choice = rng.randint(4)
+        if choice == 0:
+            f[where] = np.zeros(tuple(rng.randint(0, 4, size=rng.randint(0, 4))))
+        elif choice == 1 and data.size:
+            data = np.array(data, dtype=np.float64)
+            data.flat[rng.randint(data.size)] = [np.nan, np.inf, 7.0, -3.0][rng.randint(4)]
+            f[where] = data
+        elif choice == 2:
+            f.create_dataset(where, data=np.full(data.shape, "x", dtype=object), dtype=h5py.string_dtype())
+        else:
+            f.create_group(where)
+    else:
+        obj.attrs["stray"] = BAD_VALUES[rng.randint(len(BAD_VALUES))](rng)
+
+
+def _fuzz(folder, examples):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    session = trained_session()
+    save_session(folder / "good.h5", session, some_runs(session)[1:], current=2, iteration=299)
+    good = (folder / "good.h5").read_bytes()
+    path = folder / "fuzzed.h5"
+
+    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(st.integers(0, 2 ** 32 - 1), st.integers(1, 3), st.booleans())
+    def fuzz_one(seed, breaks, truncate):
+        rng = np.random.RandomState(seed)
+        path.write_bytes(good)
+        with h5py.File(path, "r+") as f:
+            for _ in range(breaks):
+                try:
+                    _break(f, rng)
+                except (KeyError, ValueError, TypeError, OSError):
+                    break
+        if truncate and seed % 8 == 0:
+            content = path.read_bytes()
+            path.write_bytes(content[:rng.randint(len(content))])
+        FUZZ["files"] += 1
+        try:
+            out = load_session(path)
+        except ModelFileError as error:
+            assert "\n" not in str(error) and "fuzzed.h5" in str(error)
+            return
+        FUZZ["loaded"] += 1   # what loads is whole: every array fits and is finite
+        s = out.session
+        assert s.data.X.shape == (s.network.layer_sizes[0], s.data.m) and np.isfinite(s.data.X).all()
+        assert all(np.isfinite(v).all() for v in s.network.parameters.values())
+
+    FUZZ.update(files=0, loaded=0)
+    fuzz_one()
+    return FUZZ["files"], FUZZ["loaded"]
+
+
+def test_random_malformed_session_files_raise_only_model_file_error(tmp_path):
+    files, loaded = _fuzz(tmp_path, 60)       # quick in every run; the slow run below makes 520
+    assert files >= 60 and loaded > 0         # harmless breaks (a stray attribute) still load
+
+
+@pytest.mark.slow
+def test_520_random_malformed_session_files_raise_only_model_file_error(tmp_path):
+    files, loaded = _fuzz(tmp_path, 520)
+    assert files >= 500 and loaded > 0
