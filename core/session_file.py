@@ -416,12 +416,12 @@ class _Reader:
             if rows.shape[1] != 2 or not _iterations_ok(rows[:, 0]):
                 self.fail(f"runs/{key}/{name} must be [iteration, cost] rows")
             history = getattr(run, name)
-            history.extend((int(i), float(c)) for i, c in rows)
+            history.extend((int(i), c) for i, c in rows.tolist())
         L = len(layer_sizes) - 1
         rows = self.array(g, "grad_norms", 2, finite=False, max_rows=MAX_POINTS)
         if rows.shape[1] != 1 + L or not _iterations_ok(rows[:, 0]):
             self.fail(f"runs/{key}/grad_norms must be rows of an iteration and {L} norms")
-        run.grad_norms = [(int(row[0]), tuple(float(v) for v in row[1:])) for row in rows]
+        run.grad_norms = [(int(row[0]), tuple(row[1:])) for row in rows.tolist()]
         changes = self.json(a, "changes")
         if not isinstance(changes, list) or not all(
                 isinstance(c, list) and len(c) == 2 and isinstance(c[0], int) and isinstance(c[1], str)
