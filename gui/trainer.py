@@ -26,6 +26,7 @@ class _Worker(QThread):
         self.latest = None
         self.costs: list = []
         self.test_costs: list = []
+        self.grad_norms: list = []   # (i, norms) of every snapshot, not only the newest
         self.error: str | None = None
 
     def run(self):
@@ -37,6 +38,8 @@ class _Worker(QThread):
                     self.costs.extend(snap.new_costs)
                     # the test set's cost on the train cost's schedule, not one point a frame
                     self.test_costs.extend(snap.new_test_costs)
+                    if snap.grad_norms is not None:
+                        self.grad_norms.append((snap.iteration, snap.grad_norms))
         except DeepStepError as e:
             self.error = str(e)
         except MemoryError:
@@ -44,14 +47,16 @@ class _Worker(QThread):
 
     def take(self):
         with self.lock:
-            snap, costs, test_costs = self.latest, self.costs, self.test_costs
-            self.latest, self.costs, self.test_costs = None, [], []
-        return snap, costs, test_costs
+            taken = self.latest, self.costs, self.test_costs, self.grad_norms
+            self.latest, self.costs, self.test_costs, self.grad_norms = None, [], [], []
+        return taken
 
 
 class Trainer(QObject):
     """Runs one worker at a time and hands its snapshots to the GUI thread, at most ~30 a second."""
-    snapshot = Signal(object, list, list)   # (Snapshot, new (i, cost) points, new (i, test cost))
+    # (Snapshot, new (i, cost) points, new (i, test cost) points, (i, gradient norms) of every
+    # snapshot since the last: the first iteration's too, which a slow first frame would skip)
+    snapshot = Signal(object, list, list, list)
     state_changed = Signal(str)             # "idle", "running", "paused"
     finished = Signal(object)               # the final Snapshot of a run (stopped says why)
     error = Signal(str, str)
@@ -136,13 +141,13 @@ class Trainer(QObject):
             return
         control = self._control
         settled = control is not None and control.pause_requested and control.waiting
-        snap, costs, test_costs = self._worker.take()
+        snap, costs, test_costs, grad_norms = self._worker.take()
         if control is not None and not control.pause_requested:
             control.request_snapshot()  # the next frame's snapshot, whatever k is
         if snap is not None:
             if snap.stopped is not None:
                 self._final = snap
-            self.snapshot.emit(snap, costs, test_costs)
+            self.snapshot.emit(snap, costs, test_costs, grad_norms)
         if settled:  # read before take(): the snapshot taken is the one it waits at
             self._set_state("paused")
 

@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from core.errors import ConfigError
+from core.history import ThinnedSeries
 from core.runs import RunBook, fingerprint, keep_in_timeline
 from core.session import Hyperparameters, InitSettings
 from core.training import TrainConfig, check_l2, check_learning_rate
@@ -49,7 +50,6 @@ class TrainingController(QObject):
         self.viewing = None            # the iteration shown from the timeline, or None: the present
         self._present = None           # the parameters of the present while the past is shown
         self._state = "idle"
-        self._grad_thinning = _Thinning()
         self._last_change = None       # the change a next one to the same setting merges into
         self.trainer = Trainer(self)
         self.trainer.snapshot.connect(self._on_snapshot)
@@ -218,7 +218,8 @@ class TrainingController(QObject):
         self._present, self.viewing = None, None
         self.runs.restore(runs)
         self.current = self.runs.get(current) if current is not None else None
-        self._grad_thinning = _Thinning(self.current.grad_norms if self.current is not None else [])
+        if self.current is not None and not isinstance(self.current.grad_norms, ThinnedSeries):
+            self.current.grad_norms = ThinnedSeries(GRAD_HISTORY_LIMIT, self.current.grad_norms)
         self._last_change = None
         self.iteration = iteration if self.current is not None else 0
         self.last_snapshot = None
@@ -252,7 +253,8 @@ class TrainingController(QObject):
         self.current = self.runs.new(data_name=s.data.name or "data", layer_sizes=net.layer_sizes,
                                      activations=net.activations, init=s.init, hyper=s.hyper,
                                      start=fingerprint(net.parameters))
-        self._grad_thinning = _Thinning()
+        # The norms of a long run thinned evenly over all of it, the first and latest kept.
+        self.current.grad_norms = ThinnedSeries(GRAD_HISTORY_LIMIT)
         self._drop_old_timelines()
         self.run_started.emit(self.current)
         self.runs_changed.emit()
@@ -278,7 +280,7 @@ class TrainingController(QObject):
             if run is not keep:
                 run.timeline.clear()
 
-    def _on_snapshot(self, snap, costs, test_costs) -> None:
+    def _on_snapshot(self, snap, costs, test_costs, grad_norms) -> None:
         self.iteration = snap.iteration
         self.last_snapshot = snap
         run = self.current
@@ -291,8 +293,7 @@ class TrainingController(QObject):
             self.timeline_changed.emit()
             run.costs.extend(costs)
             run.test_costs.extend(test_costs)
-            if snap.grad_norms is not None:
-                self._grad_thinning.add(run.grad_norms, snap.iteration, snap.grad_norms)
+            run.grad_norms.extend(grad_norms)  # a ThinnedSeries: bounded, even over the run
             run.iterations = snap.iteration
             run.train_accuracy, run.test_accuracy = snap.train_accuracy, snap.test_accuracy
             self.run_updated.emit(run)
@@ -338,40 +339,6 @@ class TrainingController(QObject):
         self.iteration = 0
         self.last_snapshot = None
         self.was_reset.emit()
-
-
-class _Thinning:
-    """Keeps a run's [(iteration, value), ...] within `limit` points, evenly spread over the run.
-
-    Over the limit, every other point goes and the spacing doubles: new points are kept only
-    that far apart, so the start of a long run is as detailed as its end. The first point always
-    stays, and the latest is always shown (off the spacing, until the next point replaces it).
-    """
-
-    def __init__(self, points=(), limit: int | None = None):
-        """`points`: what a run restored from a file kept already, taken as they are."""
-        self.limit = GRAD_HISTORY_LIMIT if limit is None else limit
-        self.fixed = len(points)   # points on the spacing, at the front of the list
-        self.spacing = 0.0         # iterations between kept points
-        if len(points) > self.limit // 2:  # thinned before it was saved: go on at its spacing
-            self.spacing = (points[-1][0] - points[0][0]) / (len(points) - 1)
-
-    def add(self, points: list, iteration: int, value) -> None:
-        if len(points) > self.fixed:
-            points.pop()  # the previous latest, which was off the spacing
-        if self.fixed == 0 or iteration - points[self.fixed - 1][0] >= self.spacing:
-            points.append((iteration, value))
-            self.fixed += 1
-        else:
-            points.append((iteration, value))  # the latest, shown until the next one
-            return
-        if self.fixed > self.limit:
-            latest = points[-1]
-            points[:] = points[::2]
-            self.fixed = len(points)
-            self.spacing = (points[-1][0] - points[0][0]) / max(self.fixed - 1, 1)
-            if points[-1] is not latest:
-                points.append(latest)
 
 
 def _derived(network, before) -> bool:
