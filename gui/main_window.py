@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         c = self.controller
-        self.open_data_action = self._action("&Open Data Set…", lambda: open_data_file(self, c),
+        self.open_data_action = self._action("Open &Data Set…", lambda: open_data_file(self, c),
                                              "Ctrl+Shift+O", "Open a course HDF5 file or a CSV of x1, x2, label",
                                              QStyle.SP_DialogOpenButton)
         self.export_model_action = self._action("&Export Model…", self.export_model, "Ctrl+E",
