@@ -125,9 +125,22 @@ def headless_rate(data, network, seconds: float, record_every: int, snapshot_eve
     return done / (time.perf_counter() - t0)
 
 
-def live_training(app, window, seconds: float) -> dict:
-    """Train the course's flower network in the window with every live view showing; count draws."""
+WHAT_IFS = ("fixed-cost-range", "no-cost-updates")
+
+
+def live_training(app, window, seconds: float, what_if: str | None = None) -> dict:
+    """Train the course's flower network in the window with every live view showing; count draws.
+
+    what_if (for the profile notes, not the goals): "fixed-cost-range" turns the cost plot's
+    auto-range off, "no-cost-updates" leaves the cost curve still, to show what they cost.
+    """
     training, canvas = window.training, window.canvas
+    if what_if == "fixed-cost-range":
+        box = window.cost_panel.plot.getViewBox()
+        box.disableAutoRange()
+        box.setRange(xRange=(0, 10 ** 6), yRange=(0, 1))
+    elif what_if == "no-cost-updates":
+        training.run_updated.disconnect(window.cost_panel.update_run)
     assert window.boundary_panel.isVisible() and window.cost_panel.isVisible() and canvas.isVisible()
     boundary = Counter(window.boundary_panel.image, "setImage")
     maps = Counter(canvas._maps, "update")
@@ -147,9 +160,9 @@ def live_training(app, window, seconds: float) -> dict:
     count_new_curves()
     counts0 = (boundary.count, maps.count, canvas_paints.count, boundary_paints.count,
                cost_paints.count, sum(c.count for _, c in curves))
-    it0, t0 = training.iteration, time.perf_counter()
+    it0, t0, cpu0 = training.iteration, time.perf_counter(), time.thread_time()
     run_events(app, seconds)
-    it1, t1 = training.iteration, time.perf_counter()
+    it1, t1, cpu1 = training.iteration, time.perf_counter(), time.thread_time()
     counts1 = (boundary.count, maps.count, canvas_paints.count, boundary_paints.count,
                cost_paints.count, sum(c.count for _, c in curves))
     training.stop()
@@ -159,7 +172,7 @@ def live_training(app, window, seconds: float) -> dict:
             "boundary_setImage_per_second": rates[0], "neuron_maps_per_second": rates[1],
             "canvas_paints_per_second": rates[2], "boundary_paints_per_second": rates[3],
             "cost_paints_per_second": rates[4], "cost_setData_per_second": rates[5],
-            "cost_curves_counted": len(curves)}
+            "cost_curves_counted": len(curves), "gui_thread_cpu_share": (cpu1 - cpu0) / elapsed}
 
 
 def step_latency(app, window, steps: int) -> list[float]:
@@ -213,7 +226,15 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=4.0, help="length of the live-training measurement")
     parser.add_argument("--steps", type=int, default=24, help="steps timed in step-through mode")
     parser.add_argument("--startup-repeats", type=int, default=3)
+    parser.add_argument("--what-if", choices=WHAT_IFS,
+                        help="only the live-training measurement, with one view's cost taken out")
     args = parser.parse_args(argv)
+    if args.what_if:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        app, window = make_window()
+        print(json.dumps(live_training(app, window, args.seconds, args.what_if)))
+        window.close()
+        return 0
     print(json.dumps(measure(args.seconds, args.steps, args.startup_repeats)))
     return 0
 

@@ -202,6 +202,7 @@ def gui_detail(gui: dict) -> str:
             ("cost curve: setData / plot paints per second",
              f"{live['cost_setData_per_second']:.1f} / {live['cost_paints_per_second']:.1f}"),
             ("training in the window", f"{live['iterations_per_second']:,.0f} iterations/s"),
+            ("GUI thread's CPU time / wall time", f"{live.get('gui_thread_cpu_share', float('nan')):.0%}"),
             ("headless, as `main.py train` (record every 100), before / after",
              " / ".join(f"{x:,.0f}" for x in gui["headless_iterations_per_second"]) + " iterations/s"),
             ("headless, the window's settings (record every iteration), before / after",
