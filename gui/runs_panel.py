@@ -107,7 +107,7 @@ class RunsPanel(QWidget):
         # A size smaller than the panel's: eight columns share a side dock (as the cost panel's
         # captions do); the presentation mode scales it with every other font.
         small = QFont(self.tree.font())
-        small.setPointSizeF(small.pointSizeF() * 0.92)
+        small.setPointSizeF(small.pointSizeF() * 0.85)
         self.tree.setFont(small)
         self.tree.header().setFont(small)
         self.tree.setTextElideMode(Qt.ElideRight)
