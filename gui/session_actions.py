@@ -39,8 +39,9 @@ def recovery_folder() -> Path:
 
 def ask_to_save(parent, name: str) -> str:
     """"save", "discard" or "cancel" for a session with unsaved changes."""
+    what = "the untitled session" if name == UNTITLED else name
     answer = QMessageBox.question(
-        parent, "Unsaved changes", f"Save the changes to {name}?\n\nWithout saving, they are lost.",
+        parent, "Unsaved changes", f"Save the changes to {what}?\n\nWithout saving, they are lost.",
         QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
     return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
 
