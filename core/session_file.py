@@ -43,7 +43,8 @@ from .training import TrainConfig
 FORMAT = "deepstep-session"
 VERSION = 1
 MAX_RUNS = 1000            # a RunBook keeps 50; more in a file is not one DeepStep wrote
-MAX_POINTS = 1_000_000     # rows of one run's cost history
+MAX_POINTS = 1_000_000     # rows of one run's history; DeepStep keeps at most 4,000
+MAX_TOTAL_POINTS = 2_000_000   # rows of all runs' histories (50 full runs hold ~500,000): ~2 s to read
 MAX_TEXT = 100_000         # characters of one string attribute
 DTYPES = ("float64", "float32")
 
@@ -394,6 +395,13 @@ class _Reader:
     def runs(self, g, m: int) -> list[Run]:
         if len(g) > MAX_RUNS:
             self.fail(f"holds {len(g):,} runs, at most {MAX_RUNS:,}")
+        rows = 0
+        for key in g:   # the histories' declared lengths, before reading any of them
+            for name in ("costs", "test_costs", "grad_norms"):
+                dset = g[key].get(name) if isinstance(g[key], h5py.Group) else None
+                rows += dset.shape[0] if isinstance(dset, h5py.Dataset) and dset.ndim else 0
+        if rows > MAX_TOTAL_POINTS:
+            self.fail(f"its runs declare {rows:,} history points, at most {MAX_TOTAL_POINTS:,}")
         runs = [self.run(g[key], key, m) for key in g]
         if len({run.number for run in runs}) != len(runs):
             self.fail("two runs have the same number")

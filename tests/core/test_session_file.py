@@ -164,6 +164,12 @@ def _huge(f):
     f.create_dataset("data/X", shape=(2, 10 ** 11), dtype=np.float64, chunks=(2, 1024))
 
 
+def _long_histories(f):
+    for name in ("costs", "test_costs"):
+        del f["runs/1/" + name]
+        f.create_dataset("runs/1/" + name, shape=(999_999, 2), dtype=np.float64, chunks=(4096, 2))
+
+
 def _del_attr(key, where="session"):
     def edit(f):
         del f[where].attrs[key]
@@ -182,6 +188,7 @@ MALFORMED = {
     "Y count mismatch": (_replace("data/Y", np.zeros((1, 44))), "data/Y has shape"),
     "only X_test": (_del("data/Y_test"), "only one of X_test"),
     "huge declared data": (_huge, "more than DeepStep may load"),
+    "two million history points": (_long_histories, "history points"),
     "text learning rate": (_set_attr("learning_rate", "fast"), "'learning_rate' must be a number"),
     "NaN learning rate": (_set_attr("learning_rate", np.nan), "not a finite number"),
     "negative learning rate": (_set_attr("learning_rate", -1.0), "learning_rate"),
