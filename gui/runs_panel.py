@@ -104,8 +104,8 @@ class RunsPanel(QWidget):
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 0px; }")  # rows a finger can hit
         keep_keys(self.tree)
         self.tree.viewport().installEventFilter(self)
-        # A size smaller than the panel's: eight columns share a side dock (as the cost panel's
-        # captions do); the presentation mode scales it with every other font.
+        # A size smaller than the panel's: eight columns share a side dock (as the gradient
+        # panel's caption does); the presentation mode scales it with every other font.
         small = QFont(self.tree.font())
         small.setPointSizeF(small.pointSizeF() * 0.85)
         self.tree.setFont(small)
