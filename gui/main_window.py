@@ -400,7 +400,6 @@ class MainWindow(QMainWindow):
             dock.show()
         self._boundary_hidden_for_data = False
         self._fit_docks_to_data()
-        QTimer.singleShot(0, self.hide_stale_tab_bars)   # restoreState can leave a stray tab bar
 
     def _fit_docks_to_data(self) -> None:
         """Data with no plane to draw (images, n[0] ≠ 2) leaves the Decision Boundary dock empty:
@@ -485,23 +484,38 @@ class MainWindow(QMainWindow):
     def hide_stale_tab_bars(self) -> int:
         """Hide dock tab bars Qt left behind; how many were hidden.
 
-        Qt 6.11 gives the second group of docks tabified before the window is first shown (or
-        restored by restoreState) two tab bars, and the unused one stays visible where the group
-        first sat: a stray "Cost | Step Through" over the Data dock. Of two bars showing the same
-        tabs, the one not touching its visible dock is the stray.
+        Qt 6.11 gives the second group of docks tabified before the window is first shown, or
+        laid out again by restoreState, a second tab bar, and keeps old ones of groups that have
+        changed since; they stay visible where they were: a stray "Cost | Step Through" over the
+        Data dock. A bar is kept only if it shows the tabs of a group as it is now and touches
+        one of its docks, and only once.
         """
-        bars = [b for b in self.findChildren(QTabBar, options=Qt.FindDirectChildrenOnly) if b.isVisible()]
-        docks = {d.windowTitle(): d for d in self.docks}
-        hidden = 0
-        for bar in bars:
-            tabs = [bar.tabText(i) for i in range(bar.count())]
-            twins = [b for b in bars if b is not bar and [b.tabText(i) for i in range(b.count())] == tabs]
-            shown = [docks[t] for t in tabs if t in docks and docks[t].isVisible() and not docks[t].isFloating()]
-            touches = any(bar.geometry().intersects(d.geometry().adjusted(-6, -6, 6, 6)) for d in shown)
-            if twins and not touches:
+        groups = set()
+        for dock in self.docks:
+            if dock.isHidden() or dock.isFloating():
+                continue
+            group = [dock] + [d for d in self.tabifiedDockWidgets(dock) if not d.isHidden()]
+            if len(group) > 1:
+                groups.add(frozenset(d.windowTitle() for d in group))
+        titles = {d.windowTitle(): d for d in self.docks}
+        kept, hidden = set(), 0
+        for bar in self.findChildren(QTabBar, options=Qt.FindDirectChildrenOnly):
+            if not bar.isVisible():
+                continue
+            tabs = frozenset(bar.tabText(i) for i in range(bar.count()))
+            near = any(bar.geometry().intersects(titles[t].geometry().adjusted(-6, -6, 6, 6))
+                       for t in tabs if t in titles and not titles[t].visibleRegion().isEmpty())
+            if tabs in groups and near and tabs not in kept:
+                kept.add(tabs)
+            else:
                 bar.hide()
                 hidden += 1
         return hidden
+
+    def restoreState(self, state, version: int = 0) -> bool:
+        ok = super().restoreState(state, version)
+        QTimer.singleShot(0, self.hide_stale_tab_bars)   # it can leave stray tab bars (above)
+        return ok
 
     def closeEvent(self, event):
         if not self.sessions.may_close():  # unsaved changes: Save / Discard / Cancel
