@@ -219,7 +219,12 @@ def render(description: dict, rows: list[tuple], engine_results: list[dict], gui
              "interleaved repeats; a ratio is the median of the per-repeat ratios of contenders measured "
              "back to back.", "", "## Machine", ""]
     parts += [f"- **{k}**: {v}" for k, v in description.items()]
-    parts += [f"- **Load average at the end**: {load_end}", "", "## Goals", "",
+    parts += [f"- **Load average at the end**: {load_end}", ""]
+    if busy(description.get("Load average at start", ""), description.get("Cores", "")):
+        parts += ["**The machine was busy** (a load average above its cores): other jobs shared the CPU, "
+                  "so times are slower and noisier than on a quiet machine; the ratios of contenders "
+                  "measured back to back hold up better than the times.", ""]
+    parts += ["## Goals", "",
               markdown_table(("measure", "result", "goal", ""), rows), ""]
     if engine_results:
         parts += ["## Engine, per iteration (forward + backward + update)", "", engine_detail(engine_results), "",
@@ -246,6 +251,14 @@ def render(description: dict, rows: list[tuple], engine_results: list[dict], gui
                   "step's latency runs from the action to every view having drawn it.", ""]
     parts += [HAND_WRITTEN, hand_written.rstrip("\n"), ""]
     return "\n".join(parts)
+
+
+def busy(load: str, cores: str) -> bool:
+    """True when the 1-minute load average exceeded the usable cores ("2 usable (...)")."""
+    try:
+        return float(load.split()[0]) > float(cores.split()[0])
+    except (ValueError, IndexError):
+        return False
 
 
 def read_hand_written(path: pathlib.Path) -> str:
