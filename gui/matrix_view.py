@@ -433,7 +433,7 @@ class MatrixView(QWidget):
         # first, so a narrow view cuts the position, never the number.
         self.hover = _named(QLabel(HOVER_PROMPT), "Entry under the mouse",
                             "The exact value of the entry under the mouse pointer")
-        self.hint = _named(QLabel("Hover a number for its exact value"), "Hint",
+        self.hint = _named(QLabel("Hover for an exact value"), "Hint",
                            "The table rounds to 4 significant digits")
         for label in (self.hover, self.hint):
             label.setForegroundRole(QPalette.PlaceholderText)

@@ -19,6 +19,7 @@ from .step_controller import MAX_SHOWN_EXAMPLES
 
 STEP_TITLES = {"forward": "Forward, layer {l}", "cost": "Cost", "backward": "Backward, layer {l}",
                "update": "Update"}
+VIEW_MIN_CHARS = 30         # a heat map or table at least this many digits wide
 SIDE_BY_SIDE_RATIO = 1.3    # width/height from which maths and tensors sit side by side
 
 
@@ -65,6 +66,8 @@ class TensorRow(QWidget):
             view.highlight_column(follow if per_example else None)
             if view.numbers_button.isChecked() != numbers:
                 view.show_numbers(numbers)
+            # Room for a few columns of numbers or a readable map, in the view's current font.
+            view.setMinimumWidth(view.fontMetrics().horizontalAdvance("0") * VIEW_MIN_CHARS)
             view.show()
         for view in self.views[len(tensors):]:
             view.hide()
