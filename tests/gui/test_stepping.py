@@ -216,3 +216,15 @@ def test_read_and_written_tensors_are_two_labelled_rows(window):
     assert set(panel.reads.shown()) == {"A[0]", "W[1]", "b[1]"} and set(panel.writes.shown()) == {"Z[1]", "A[1]"}
     panel.numbers.setChecked(True)                           # every view shows numbers at once
     assert all(v.stack.currentWidget() is v.table for v in panel._views if not v.isHidden())
+
+
+def test_every_control_of_the_panel_has_a_tooltip_and_an_accessible_name(window):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox
+    s, panel = window.stepping, window.stepping_panel
+    s.set_active(True)
+    s.next()
+    controls = panel.findChildren(QAbstractButton) + panel.findChildren(QComboBox) + panel.findChildren(QAbstractSpinBox)
+    assert len(controls) >= 8
+    for control in controls:
+        if control.isVisibleTo(panel):
+            assert control.toolTip() and control.accessibleName(), control
