@@ -172,7 +172,9 @@ def measure_workload(workload: Workload, iterations: int, repeats: int, with_tor
               "repeats": repeats, "times": times,
               "median": {k: median(v) for k, v in times.items()},
               "ratio_to_floor": paired_ratio(times["engine"], times["floor"]),
-              "ratio_range": spread([e / f for e, f in zip(times["engine"], times["floor"])])}
+              "ratio_range": spread([e / f for e, f in zip(times["engine"], times["floor"])]),
+              # the best run of each: what a burst of load from another job disturbs least
+              "ratio_of_best": min(times["engine"]) / min(times["floor"])}
     if with_torch:
         result["ratio_to_torch"] = paired_ratio(times["engine"], times["pytorch"])
     if with_float32:

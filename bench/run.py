@@ -184,10 +184,12 @@ def engine_detail(engine_results: list[dict]) -> str:
         med, lo_hi = r["median"], r["ratio_range"]
         rows.append((r["title"], f"{r['iterations']} × {r['repeats']}", fmt_time(med["engine"]),
                      fmt_time(med["floor"]), f"{r['ratio_to_floor']:.3f} ({lo_hi[0]:.2f}–{lo_hi[1]:.2f})",
+                     f"{r['ratio_of_best']:.3f}",
                      fmt_time(med.get("pytorch", float("nan"))),
                      fmt_time(med.get("engine_float32", float("nan"))),
                      ", ".join(f"{k} {v:.1e}" for k, v in r["same_maths"].items())))
     return markdown_table(("workload", "iterations × repeats", "engine", "floor", "engine/floor (range)",
+                           "best engine / best floor",
                            "PyTorch", "engine float32", "largest parameter difference from the engine after 5 iterations"), rows)
 
 
