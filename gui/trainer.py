@@ -26,7 +26,7 @@ class _Worker(QThread):
         self.latest = None
         self.costs: list = []
         self.test_costs: list = []
-        self.grad_norms: list = []   # (i, norms) of every snapshot, not only the newest
+        self.snaps: list = []        # every snapshot since the last poll, not only the newest
         self.error: str | None = None
 
     def run(self):
@@ -38,8 +38,9 @@ class _Worker(QThread):
                     self.costs.extend(snap.new_costs)
                     # the test set's cost on the train cost's schedule, not one point a frame
                     self.test_costs.extend(snap.new_test_costs)
-                    if snap.grad_norms is not None:
-                        self.grad_norms.append((snap.iteration, snap.grad_norms))
+                    # each one's gradient norms and parameters go into the run's history and
+                    # timeline: a slow frame must not make the timeline depend on the clock
+                    self.snaps.append(snap)
         except DeepStepError as e:
             self.error = str(e)
         except MemoryError:
@@ -47,15 +48,15 @@ class _Worker(QThread):
 
     def take(self):
         with self.lock:
-            taken = self.latest, self.costs, self.test_costs, self.grad_norms
-            self.latest, self.costs, self.test_costs, self.grad_norms = None, [], [], []
+            taken = self.latest, self.costs, self.test_costs, self.snaps
+            self.latest, self.costs, self.test_costs, self.snaps = None, [], [], []
         return taken
 
 
 class Trainer(QObject):
     """Runs one worker at a time and hands its snapshots to the GUI thread, at most ~30 a second."""
-    # (Snapshot, new (i, cost) points, new (i, test cost) points, (i, gradient norms) of every
-    # snapshot since the last: the first iteration's too, which a slow first frame would skip)
+    # (the newest Snapshot, new (i, cost) points, new (i, test cost) points, every Snapshot since
+    # the last signal, the newest included: the first iteration's too, which a slow frame would skip)
     snapshot = Signal(object, list, list, list)
     state_changed = Signal(str)             # "idle", "running", "paused"
     finished = Signal(object)               # the final Snapshot of a run (stopped says why)
@@ -141,13 +142,13 @@ class Trainer(QObject):
             return
         control = self._control
         settled = control is not None and control.pause_requested and control.waiting
-        snap, costs, test_costs, grad_norms = self._worker.take()
+        snap, costs, test_costs, snaps = self._worker.take()
         if control is not None and not control.pause_requested:
             control.request_snapshot()  # the next frame's snapshot, whatever k is
         if snap is not None:
             if snap.stopped is not None:
                 self._final = snap
-            self.snapshot.emit(snap, costs, test_costs, grad_norms)
+            self.snapshot.emit(snap, costs, test_costs, snaps)
         if settled:  # read before take(): the snapshot taken is the one it waits at
             self._set_state("paused")
 

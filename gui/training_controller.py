@@ -280,7 +280,7 @@ class TrainingController(QObject):
             if run is not keep:
                 run.timeline.clear()
 
-    def _on_snapshot(self, snap, costs, test_costs, grad_norms) -> None:
+    def _on_snapshot(self, snap, costs, test_costs, snaps) -> None:
         self.iteration = snap.iteration
         self.last_snapshot = snap
         run = self.current
@@ -289,11 +289,13 @@ class TrainingController(QObject):
         else:
             self.controller.set_parameters(dict(snap.parameters))
         if run is not None:
-            keep_in_timeline(run, snap.iteration, snap.parameters)
+            for each in snaps:  # every snapshot the engine yielded, not only this frame's
+                keep_in_timeline(run, each.iteration, each.parameters)
+                if each.grad_norms is not None:
+                    run.grad_norms.append((each.iteration, each.grad_norms))  # bounded, even
             self.timeline_changed.emit()
             run.costs.extend(costs)
             run.test_costs.extend(test_costs)
-            run.grad_norms.extend(grad_norms)  # a ThinnedSeries: bounded, even over the run
             run.iterations = snap.iteration
             run.train_accuracy, run.test_accuracy = snap.train_accuracy, snap.test_accuracy
             self.run_updated.emit(run)
