@@ -266,8 +266,9 @@ class GradCheckPanel(QWidget):
             pair = QHBoxLayout()
             pair.addWidget(label)
             pair.addWidget(combo)
-            pair.addStretch(1)
+            pair.setAlignment(Qt.AlignLeft)   # its natural width, at the left, in either direction
             self.choices.addLayout(pair)
+        self.choices.addStretch(1)
 
         self.rule = _named(QLabel(rule_text()), "The rule", "The course's gradient check (week 1 of course 2)")
         self.rule.setWordWrap(True)
@@ -514,7 +515,8 @@ class GradCheckPanel(QWidget):
         self.status.setMinimumHeight(self.status.heightForWidth(status) if self.status.text() else 0)
 
     def resizeEvent(self, event):
-        one_row = sum(self.choices.itemAt(i).sizeHint().width() for i in range(self.choices.count()))
+        one_row = sum(self.choices.itemAt(i).sizeHint().width() for i in range(self.choices.count())
+                      if self.choices.itemAt(i).layout() is not None)
         one_row += self.choices.spacing() + 2 * 8   # and the panel's margins
         self.choices.setDirection(QBoxLayout.LeftToRight if event.size().width() >= one_row
                                   else QBoxLayout.TopToBottom)
