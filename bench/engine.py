@@ -234,8 +234,12 @@ def what_ifs(workload: Workload, iterations: int, repeats: int) -> dict | None:
 
 def threads_main(iterations: int, repeats: int) -> dict:
     from bench.machine import blas_threads
-    times = interleaved({"engine": lambda warm: time_engine(CAT, max(1, iterations // 4) if warm else iterations),
-                         "floor": lambda warm: time_floor(CAT, max(1, iterations // 4) if warm else iterations)},
+    def n(warm):
+        return max(1, iterations // 4) if warm else iterations
+
+    times = interleaved({"engine": lambda warm: time_engine(CAT, n(warm)),
+                         "floor": lambda warm: time_floor(CAT, n(warm)),
+                         "engine_float32": lambda warm: time_engine(CAT, n(warm), dtype=np.float32)},
                         repeats)
     return {"blas_threads": blas_threads(), "times": times}
 

@@ -240,9 +240,12 @@ def render(description: dict, rows: list[tuple], engine_results: list[dict], gui
             if "median" in one_thread:
                 m = one_thread["median"]
                 parts += [f"The cat network with one BLAS thread (a child process, OPENBLAS_NUM_THREADS=1): "
-                          f"engine {fmt_time(m['engine'])}, floor {fmt_time(m['floor'])} per iteration, against "
-                          f"{fmt_time(cat['median']['engine'])} and {fmt_time(cat['median']['floor'])} above "
-                          f"with {description['BLAS threads']}.", ""]
+                          f"engine {fmt_time(m['engine'])}, floor {fmt_time(m['floor'])}, engine in float32 "
+                          f"{fmt_time(m['engine_float32'])} per iteration (engine/floor "
+                          f"{engine.paired_ratio(one_thread['times']['engine'], one_thread['times']['floor']):.2f}×, "
+                          f"float32 speed-up {engine.paired_ratio(one_thread['times']['engine'], one_thread['times']['engine_float32']):.2f}×), "
+                          f"against {fmt_time(cat['median']['engine'])}, {fmt_time(cat['median']['floor'])} and "
+                          f"{fmt_time(cat['median']['engine_float32'])} above with {description['BLAS threads']} BLAS threads.", ""]
             else:
                 parts += [f"The cat network with one BLAS thread: not measured ({one_thread.get('error')}).", ""]
     if gui is not None and "error" not in gui:
