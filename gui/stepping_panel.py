@@ -252,6 +252,9 @@ class SteppingPanel(QWidget):
         self.follow.setMaximum(min(s.m, 9999))
         self.follow.setValue(0 if s.follow is None else s.follow + 1)
         self.follow.blockSignals(False)
+        self.batch.blockSignals(True)   # the batch may be chosen elsewhere (a preset, a test)
+        self.batch.setCurrentIndex(self.batch.findData(s.batch_size) if s.batch_size else self.batch.count() - 1)
+        self.batch.blockSignals(False)
         stepper = s.stepper
         if stepper is None:
             self.strip.setText("")

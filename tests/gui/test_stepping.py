@@ -89,6 +89,8 @@ def test_batch_choice_changes_m_in_every_shape(window):
     panel.batch.setCurrentIndex(panel.batch.count() - 1)       # the whole training set
     s.next()
     assert window.stepping_panel.shown_tensors()["Z[1]"].shape == (4, 400)
+    s.set_batch_size(3)                                      # chosen elsewhere: the box follows
+    assert panel.batch.currentText() == "first 3"
 
 
 def test_right_arrow_trains_when_not_stepping_and_stepping_stops_training(window, qtbot):
