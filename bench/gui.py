@@ -128,7 +128,7 @@ def headless_rate(data, network, seconds: float, record_every: int, snapshot_eve
 WHAT_IFS = ("fixed-cost-range", "no-cost-updates")
 
 
-def live_training(app, window, seconds: float, what_if: str | None = None) -> dict:
+def live_training(app, window, seconds: float, what_if: str | None = None, settle: float = 0.5) -> dict:
     """Train the course's flower network in the window with every live view showing; count draws.
 
     what_if (for the profile notes, not the goals): "fixed-cost-range" turns the cost plot's
@@ -156,7 +156,7 @@ def live_training(app, window, seconds: float, what_if: str | None = None) -> di
 
     training.set_hyperparameters(iterations=LONG_RUN)
     training.play()
-    run_events(app, 0.5)            # settle: first frames, the run and its curves exist
+    run_events(app, settle)         # first frames: the run and its curves exist
     count_new_curves()
     counts0 = (boundary.count, maps.count, canvas_paints.count, boundary_paints.count,
                cost_paints.count, sum(c.count for _, c in curves))
