@@ -73,8 +73,10 @@ class TrainingController(QObject):
 
     # --- the timeline ------------------------------------------------------------------------------
     def timeline(self) -> list:
-        run = self.current or (self.runs.runs[-1] if self.runs.runs else None)
-        return run.timeline if run is not None else []
+        """The moments of the run in progress. After a reset or an edit there is none: the network
+        on screen is a new start, and an ended run's moments (perhaps of another shape) are not
+        its past."""
+        return self.current.timeline if self.current is not None else []
 
     def show_past(self, index: int) -> None:
         """Show the network as it was at timeline moment `index`; training pauses meanwhile."""
@@ -84,10 +86,13 @@ class TrainingController(QObject):
         index = max(0, min(index, len(moments) - 1))
         if self._state == "running":
             self.pause()
+        present = self.controller.network.parameters
+        iteration, parameters = moments[index]
+        if not self.controller.set_parameters(dict(parameters)):
+            return  # a moment of another shape is never shown as the network's past
         if self._present is None:
-            self._present = self.controller.network.parameters
-        self.viewing, parameters = moments[index]
-        self.controller.set_parameters(dict(parameters))
+            self._present = present
+        self.viewing = iteration
         self.timeline_changed.emit()
 
     def back_to_present(self) -> None:
@@ -271,7 +276,8 @@ class TrainingController(QObject):
         self.run_finished.emit(run)
 
     def _drop_old_timelines(self) -> None:
-        """Only the run in progress, or else the newest, can be scrubbed (see timeline()).
+        """Only the run in progress can be scrubbed (see timeline()); the newest keeps its moments
+        too, for the script export's first moment.
 
         The moments of older runs are dead weight: up to 64 MB each, 50 runs kept.
         """

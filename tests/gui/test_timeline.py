@@ -55,3 +55,19 @@ def test_the_timeline_is_bounded():
     for i in range(1000):
         keep_in_timeline(run, i, big)
     assert len(run.timeline) <= 35 and run.timeline[0][0] == 0 and run.timeline[-1][0] == 999
+
+
+@pytest.mark.parametrize("end", ["reset", "edit"])
+def test_after_a_reset_or_an_edit_the_timeline_offers_no_moments_of_the_ended_run(window, qtbot, end):
+    t, c = window.training, window.controller
+    t.set_hyperparameters(iterations=300)
+    t.play()
+    qtbot.waitUntil(lambda: t.state == "idle" and t.iteration == 300, timeout=20000)
+    bar = window.training_panel.timeline
+    assert bar.slider.isEnabled() and "300" in bar.label.text()
+    t.reset() if end == "reset" else c.set_units(1, 6)
+    start = {k: v.copy() for k, v in c.network.parameters.items()}
+    assert bar.label.text() == "no moments yet" and not bar.slider.isEnabled()
+    t.show_past(0)                                           # e.g. the presentation's [ key
+    assert t.viewing is None
+    assert all(np.array_equal(c.network.parameters[k], start[k]) for k in start)
