@@ -85,7 +85,9 @@ class WhyDeepRunner(QObject):
             self._queue, self._current = [], None
             return
         if t.iteration >= t.session.hyper.iterations:
-            self._next()
+            # Later, not now: the trainer says "idle" just before "finished", and the next network
+            # set now would end this run as "edited" before it is marked completed.
+            QTimer.singleShot(0, self._next)
 
     def _report(self) -> None:
         names = [name for name, _ in self.preset.networks]

@@ -166,6 +166,7 @@ def test_why_deep_trains_the_deep_and_the_shallow_network_as_compared_runs(windo
         window.course.actions["why_deep"].trigger()
     runs = window.training.runs.runs
     assert len(runs) == 2 and [r.iterations for r in runs] == [150, 150]
+    assert [r.stopped for r in runs] == ["completed", "completed"]   # not "edited" by the second network
     deep, shallow = runs[0].layer_sizes, runs[1].layer_sizes
     assert len(deep) > len(shallow)
     from core.network import parameter_count
