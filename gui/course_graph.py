@@ -7,7 +7,7 @@ them; backward steps write each node's dvar and the local derivative on the edge
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPainterPath, QPalette, QPen, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel,
                                QPushButton, QSizePolicy, QSpinBox, QStyle, QTabWidget, QVBoxLayout, QWidget)
@@ -65,6 +65,7 @@ class GraphCanvas(QWidget):
 
     def set_state(self, graph: Graph, done: int) -> None:
         self.graph, self.done = graph, done
+        self._fit_size()
         self.setAccessibleDescription(self.describe())
         self.update()
 
@@ -94,22 +95,50 @@ class GraphCanvas(QWidget):
         return "; ".join(parts)
 
     # --- drawing --------------------------------------------------------------------------------
+    def _node_size(self, node) -> tuple[float, float]:
+        fm, small = QFontMetrics(self._node_font()), QFontMetrics(self._value_font())
+        width = max(fm.horizontalAdvance(node.label), small.horizontalAdvance("dw₁ = −0.0000")) + 28
+        return width, fm.height() + 2 * small.height() + 16
+
+    def _fit_size(self) -> None:
+        """Room for the tallest column's nodes, and for a derivative label between columns, in this
+        font: presentation mode's larger type must not stack the x, w, b nodes onto each other."""
+        if self.graph is None:
+            return
+        column = layout_columns(self.graph)
+        columns = max(column.values()) + 1
+        gap = 10
+        tallest = max(sum(self._node_size(n)[1] + gap for n in self.graph.nodes if column[n.name] == c)
+                      for c in range(columns))
+        widths = sum(self._column_widths(column, columns))
+        label = QFontMetrics(self._value_font()).horizontalAdvance("∂z/∂w₁ = −0.0000") + 20
+        self.setMinimumSize(int(max(900, widths + (columns - 1) * label + 40)), int(max(430, tallest + 30)))
+
+    def _column_widths(self, column: dict, columns: int) -> list[float]:
+        return [max((self._node_size(n)[0] for n in self.graph.nodes if column[n.name] == c), default=0.0)
+                for c in range(columns)]
+
+    def changeEvent(self, event):
+        if event.type() == QEvent.FontChange:
+            self._fit_size()
+        super().changeEvent(event)
+
     def _positions(self) -> dict[str, QRectF]:
         column = layout_columns(self.graph)
         columns = max(column.values()) + 1
-        font = self._node_font()
-        fm, small = QFontMetrics(font), QFontMetrics(self._value_font())
-        w_col = (self.width() - 40) / columns
+        # Equal gaps between the columns (each as wide as its widest node): the gaps hold the labels.
+        col_w = self._column_widths(column, columns)
+        gap = (self.width() - 40 - sum(col_w)) / max(columns - 1, 1)
         rects = {}
         for c in range(columns):
             names = [n for n in self.graph.nodes if column[n.name] == c]
             if not names:
                 continue
             h_row = (self.height() - 30) / len(names)
+            left = 20 + sum(col_w[:c]) + gap * c
             for k, node in enumerate(names):
-                width = max(fm.horizontalAdvance(node.label), small.horizontalAdvance("dw₁ = −0.0000")) + 28
-                height = fm.height() + 2 * small.height() + 16
-                cx, cy = 20 + w_col * (c + 0.5), 15 + h_row * (k + 0.5)
+                width, height = self._node_size(node)
+                cx, cy = left + col_w[c] / 2, 15 + h_row * (k + 0.5)
                 rects[node.name] = QRectF(cx - width / 2, cy - height / 2, width, height)
         return rects
 
@@ -136,6 +165,7 @@ class GraphCanvas(QWidget):
         paths = {(e.src, e.dst): self._draw_edge(p, e, rects, current) for e in self.graph.edges}
         for n in self.graph.nodes:
             self._draw_node(p, n, rects[n.name], current)
+        self.label_boxes = []   # where each local derivative went: the next one keeps clear of them
         for e in self.graph.edges:  # on top: a label never hides under a node
             self._draw_local(p, e, paths[(e.src, e.dst)], rects)
         p.end()
@@ -173,17 +203,9 @@ class GraphCanvas(QWidget):
         f = self._value_font()
         p.setFont(f)
         fm = QFontMetrics(f)
-        # In the middle of the gap between the two columns, where the curve crosses it.
-        a, b = rects[e.src], rects[e.dst]
-        gap_x = (a.right() + b.left()) / 2
-        at = path.pointAtPercent(0.5)
-        for k in range(1, 40):
-            q = path.pointAtPercent(k / 40)
-            if q.x() >= gap_x:
-                at = q
-                break
-        box = QRectF(0, 0, fm.horizontalAdvance(text) + 12, fm.height() + 4)
-        box.moveCenter(at)
+        box = label_box(path, rects, self.label_boxes, fm.horizontalAdvance(text) + 12, fm.height() + 4,
+                        (rects[e.src].right() + rects[e.dst].left()) / 2)
+        self.label_boxes.append(box)
         fill = QColor(pal.color(QPalette.Base))
         fill.setAlpha(235)
         p.setPen(QPen(bwd, 1))
@@ -217,6 +239,23 @@ class GraphCanvas(QWidget):
             short = n.label if "=" not in n.label and "(" not in n.label else n.name  # w₁, not w1
             p.drawText(QRectF(r.left(), y + fm_small, r.width(), fm_small), Qt.AlignCenter,
                        f"d{short} = {fmt(n.grad)}" if n.kind != "output" else f"d{n.name}/d{n.name} = 1")
+
+
+def label_box(path: QPainterPath, rects: dict, taken: list, width: float, height: float, gap_x: float) -> QRectF:
+    """Where an edge's label goes: on the curve, as near as can be to where it crosses the middle of
+    the gap between the two columns, but over no node and no other label. Where nothing is free
+    (a canvas too small), the middle of the gap."""
+    points = [path.pointAtPercent(k / 40) for k in range(1, 40)]
+    middle = min(range(len(points)), key=lambda k: abs(points[k].x() - gap_x))
+    blocked = [r.adjusted(-3, -3, 3, 3) for r in rects.values()] + list(taken)
+    for k in sorted(range(len(points)), key=lambda k: abs(k - middle)):
+        box = QRectF(0, 0, width, height)
+        box.moveCenter(points[k])
+        if not any(box.intersects(r) for r in blocked):
+            return box
+    box = QRectF(0, 0, width, height)
+    box.moveCenter(points[middle])
+    return box
 
 
 def _arrow_head(p: QPainter, tip: QPointF, color: QColor) -> None:

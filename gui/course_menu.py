@@ -69,6 +69,8 @@ def install_course(window) -> None:
     for key, (text, tip, _) in VIEWS.items():
         action = QAction(text, window)
         action.setShortcut(QKeySequence(SHORTCUTS[key]))
+        # From any of DeepStep's windows: with the graph in front, Ctrl+Alt+A still opens the activations.
+        action.setShortcutContext(Qt.ApplicationShortcut)
         action.setToolTip(f"{tip} ({SHORTCUTS[key]})")
         action.setStatusTip(tip)
         action.triggered.connect(lambda _=False, k=key: course.open(k))

@@ -192,3 +192,26 @@ def test_course_shortcuts_open_the_views(window, qtbot):
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key_G, Qt.ControlModifier | Qt.AltModifier)
     assert window.course.views["graph"].isVisible()
+    graph = window.course.views["graph"]
+    graph.activateWindow()
+    qtbot.waitUntil(graph.isActiveWindow)
+    qtbot.keyClick(graph, Qt.Key_A, Qt.ControlModifier | Qt.AltModifier)   # from the graph's own window
+    assert "activations" in window.course.views and window.course.views["activations"].isVisible()
+
+
+def test_graph_keeps_nodes_and_labels_apart_in_presentation_type(window, qtbot):
+    view = window.course.open("graph")
+    font = view.font()
+    font.setPointSizeF(font.pointSizeF() * 1.45)   # presentation mode's SCALE
+    view.setFont(font)
+    stepper = view.logistic.stepper
+    stepper.show_all()
+    canvas = stepper.canvas
+    canvas.grab()   # paints: the labels find their places
+    rects = list(canvas._positions().values())
+    assert all(r.bottom() <= canvas.height() and r.right() <= canvas.width() for r in rects)
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    boxes = canvas.label_boxes
+    assert len(boxes) == 5   # ∂z/∂w₁, ∂z/∂w₂, ∂z/∂b, ∂a/∂z, ∂L/∂a; none on the data x, y
+    assert not any(box.intersects(r) for box in boxes for r in rects)
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
