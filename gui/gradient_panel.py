@@ -17,9 +17,9 @@ from . import theme
 from .cost_panel import latest_run
 from .run_colors import LINE_WIDTH, clipped_positive, run_color, run_plot, style_plot
 
-# The part of viridis that stays readable on the background: its yellow end vanishes on white,
-# its purple end on a dark Base.
-LIGHT_RAMP, DARK_RAMP = (0.0, 0.72), (0.38, 1.0)
+# The part of viridis that stays readable on the background (at least 3:1, the contrast a line
+# needs on a projector): its green-yellow end vanishes on white, its blue-purple end on a dark Base.
+LIGHT_RAMP, DARK_RAMP = (0.0, 0.58), (0.47, 1.0)
 CAPTION = ("Each line is one layer's gradient size ‖dW[l]‖. Lines falling apart by decades: "
            "vanishing gradients (try ReLU or He init). Lines shooting up: exploding gradients "
            "(lower the learning rate).")

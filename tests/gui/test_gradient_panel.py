@@ -65,3 +65,23 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(panel):
     for widget in [panel.plot, *panel.findChildren(QAbstractButton)]:
         assert widget.toolTip() and widget.accessibleName()
     assert "vanishing" in panel.caption.text()
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_every_layer_line_stands_out_from_the_plot_background(dark):
+    """At least 3:1 contrast (WCAG's figure for lines) for ten layers, light and dark palettes."""
+    from PySide6.QtGui import QPalette
+    from gui import theme
+    from gui.gradient_panel import layer_colors
+
+    def luminance(c):
+        def channel(v):
+            v /= 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        return 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+
+    palette = theme.dark_palette() if dark else theme.light_palette()
+    base = luminance(palette.color(QPalette.Base))           # style_plot's background
+    for color in layer_colors(10, dark):
+        hi, lo = sorted([luminance(color), base], reverse=True)
+        assert (hi + 0.05) / (lo + 0.05) >= 3.0, color.name()
