@@ -235,7 +235,10 @@ class Presentation(QObject):
         else:
             state, geometry, full, font, menu, sheet, left, right = self._saved
             app.setFont(font)
-            for widget, own in reversed(self._fonts):
+            # Parents before their children (findChildren's order): a widget that inherits its
+            # font (QFont()) takes its parent's as it is then, so the parent must be back first.
+            # Children first left a table header's viewport at the projector's size.
+            for widget, own in self._fonts:
                 if isValid(widget):  # widgets made and deleted meanwhile (an edit) are skipped
                     widget.setFont(own if own is not None else QFont())  # QFont(): inherit again
             self._fonts = []
@@ -269,13 +272,15 @@ class Presentation(QObject):
         app.setFont(font)
         # With an application style sheet, a new application font does not reach widgets
         # already built; each widget's own font is scaled instead (big numbers stay bigger).
-        self._fonts = []
-        for widget in self.window.findChildren(QWidget):
-            own = widget.testAttribute(Qt.WA_SetFont)
-            self._fonts.append((widget, QFont(widget.font()) if own else None))
-            scaled = QFont(widget.font())
-            scaled.setPointSizeF(scaled.pointSizeF() * SCALE)
-            widget.setFont(scaled)
+        # Every font is read before any is set: a parent's new font reaches the children that
+        # inherit it, and scaling those again compounded (a combo box's list at 1.45⁶ × its size).
+        widgets = self.window.findChildren(QWidget)
+        fonts = [QFont(widget.font()) for widget in widgets]
+        self._fonts = [(widget, QFont(font) if widget.testAttribute(Qt.WA_SetFont) else None)
+                       for widget, font in zip(widgets, fonts)]
+        for widget, font in zip(widgets, fonts):
+            font.setPointSizeF(font.pointSizeF() * SCALE)
+            widget.setFont(font)
         bigger = QFont(self.caption.font())
         bigger.setPointSizeF(bigger.pointSizeF() * 1.15)   # the caption's first line, as a slide title
         self.caption.title.setFont(bigger)

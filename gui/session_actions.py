@@ -27,6 +27,7 @@ RECENT_KEY = "sessions/recent"
 RECOVERY_OF_KEY = "sessions/recoveryOf"   # the file the recovery file is a newer state of
 MAX_RECENT = 8
 AUTOSAVE_MS = 2 * 60 * 1000
+AUTOSAVE_ENV = "DEEPSTEP_AUTOSAVE_SECONDS"   # a shorter interval, to try crash recovery by hand
 RECOVERY_NAME = "recovery.h5"
 FILE_FILTER = "DeepStep session (*.h5 *.hdf5);;All files (*)"
 UNTITLED = "Untitled"
@@ -35,6 +36,12 @@ UNTITLED = "Untitled"
 def recovery_folder() -> Path:
     """Where the recovery file lives (tests point this at a temporary folder)."""
     return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation))
+
+
+def autosave_interval_ms() -> int:
+    """Two minutes, unless DEEPSTEP_AUTOSAVE_SECONDS asks for another whole number of seconds ≥ 1."""
+    text = os.environ.get(AUTOSAVE_ENV, "")
+    return int(text) * 1000 if text.isdigit() and 0 < int(text) <= 24 * 3600 else AUTOSAVE_MS
 
 
 def ask_to_save(parent, name: str) -> str:
@@ -69,7 +76,7 @@ class SessionActions(QObject):
         self._lock: QLockFile | None = None
         self.recovery_path = recovery_folder() / RECOVERY_NAME
         self.autosave_timer = QTimer(self)
-        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.setInterval(autosave_interval_ms())
         self.autosave_timer.timeout.connect(self.autosave)
         self._autosave_done.connect(self._on_autosaved)
         self._build_actions()

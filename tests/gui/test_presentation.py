@@ -123,3 +123,29 @@ def test_closing_while_presenting_saves_the_users_layout_not_the_projectors(wind
     state = QSettings().value("window/state")
     window.restoreState(state)
     assert window.data_dock.isVisibleTo(window) and not window.menuBar().isHidden()
+
+
+def test_leaving_puts_back_every_inherited_font_even_a_table_headers_viewport(window):
+    # The runs list and its header use a smaller font; their viewports inherit it. Restoring
+    # children before parents left those viewports at the projector's size after leaving.
+    from PySide6.QtWidgets import QAbstractScrollArea
+    areas = [w for w in window.findChildren(QAbstractScrollArea)]
+    before = {area.viewport(): area.viewport().font().pointSizeF() for area in areas}
+    window.presentation.action.setChecked(True)
+    window.presentation.action.setChecked(False)
+    changed = [(v.parent().objectName() or type(v.parent()).__name__, size, v.font().pointSizeF())
+               for v, size in before.items() if v.font().pointSizeF() != pytest.approx(size)]
+    assert changed == []
+
+
+def test_every_font_grows_once_not_once_per_parent(window):
+    # A parent's scaled font reaches the children that inherit it; scaling them again made a
+    # combo box's list or a nested scroll area hundreds of points tall.
+    from PySide6.QtWidgets import QWidget
+    title = window.presentation.caption   # its first line is a slide title: 1.15 × more on purpose
+    before = {w: w.font().pointSizeF() for w in window.findChildren(QWidget) if w.parent() is not title}
+    window.presentation.action.setChecked(True)
+    grown = [(type(w).__name__, size, w.font().pointSizeF()) for w, size in before.items()
+             if w.font().pointSizeF() > size * 1.45 + 0.01]
+    window.presentation.action.setChecked(False)
+    assert grown == []

@@ -245,3 +245,14 @@ def test_file_shortcuts_follow_platform_habits_and_do_not_clash(window):
     assert texts[:5] == ["&New Session", "&Open Session…", "Open &Recent", "&Save Session", "Save Session &As…"]
     for action in (s.new_action, s.open_action, s.save_action, s.save_as_action):
         assert action.toolTip() and action.statusTip()
+
+
+def test_the_autosave_interval_can_be_shortened_to_try_crash_recovery(monkeypatch):
+    from gui import session_actions as sa
+    monkeypatch.delenv(sa.AUTOSAVE_ENV, raising=False)
+    assert sa.autosave_interval_ms() == 2 * 60 * 1000
+    monkeypatch.setenv(sa.AUTOSAVE_ENV, "3")
+    assert sa.autosave_interval_ms() == 3000
+    for bad in ("0", "-5", "soon", "1e9"):
+        monkeypatch.setenv(sa.AUTOSAVE_ENV, bad)
+        assert sa.autosave_interval_ms() == 2 * 60 * 1000
