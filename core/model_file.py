@@ -61,7 +61,9 @@ def load_model(path, n_x: int | None = None) -> Network:
             network = read_model(f, name)
     except ModelFileError:
         raise
-    except (OSError, KeyError, ValueError, TypeError, RuntimeError) as e:
+    except OSError as e:
+        raise ModelFileError(open_failure(path, e, "model")) from None
+    except (KeyError, ValueError, TypeError, RuntimeError) as e:
         raise ModelFileError(f"{name} is not a readable HDF5 model file ({_short(e)})") from None
     if n_x is not None and network.layer_sizes[0] != n_x:
         raise ModelFileError(f"{name} is a model for {network.layer_sizes[0]} inputs, "
@@ -108,6 +110,25 @@ def _read_array(group, pname, shape, name):
     if not np.all(np.isfinite(value)):
         raise ModelFileError(f"{name}: parameters/{pname} contains NaN or infinite values")
     return value
+
+
+def open_failure(path, e: OSError, what: str) -> str:
+    """Why a model or session file would not open, in the user's words rather than HDF5's:
+    h5py says "file signature not found" for a text file and "truncated file: eof = ..." for an
+    interrupted copy."""
+    name = os.path.basename(os.fspath(path))
+    reason = str(e)
+    try:
+        empty = os.path.getsize(path) == 0
+    except OSError:
+        empty = False
+    if empty:
+        return f"{name} is empty (0 bytes): not a DeepStep {what} file"
+    if "signature not found" in reason:
+        return f"{name} is not an HDF5 file, so not a DeepStep {what} file"
+    if "truncated" in reason:
+        return f"{name} is truncated: shorter than its header says (an interrupted copy or download?)"
+    return f"{name} cannot be opened as an HDF5 {what} file ({_short(e)})"
 
 
 def _text(value) -> str:

@@ -34,7 +34,7 @@ from .data_files import MAX_DATA_BYTES
 from .dataset import DataSet
 from .errors import DeepStepError, ModelFileError
 from .history import CostHistory
-from .model_file import read_model, write_model
+from .model_file import open_failure, read_model, write_model
 from .network import INIT_SCHEMES, Network, validate_architecture
 from .runs import Run
 from .session import DataSettings, Hyperparameters, InitSettings, Session
@@ -183,7 +183,9 @@ def load_session(path) -> SessionFile:
         raise
     except DeepStepError as e:        # a ConfigError or DataError from the checks the engine makes
         raise ModelFileError(f"{name}: {e}") from None
-    except (OSError, KeyError, ValueError, TypeError, RuntimeError, UnicodeError) as e:
+    except OSError as e:
+        raise ModelFileError(open_failure(path, e, "session")) from None
+    except (KeyError, ValueError, TypeError, RuntimeError, UnicodeError) as e:
         raise ModelFileError(f"{name} is not a readable DeepStep session file ({_short(e)})") from None
 
 

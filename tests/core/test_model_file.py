@@ -85,16 +85,20 @@ def test_malformed_model_files_are_refused(tmp_path, kwargs, words):
 def test_not_hdf5_missing_and_truncated(tmp_path, net):
     junk = tmp_path / "junk.h5"
     junk.write_text("layer_sizes = [2, 1]")
-    with pytest.raises(ModelFileError, match="not a readable HDF5"):
+    with pytest.raises(ModelFileError, match="junk.h5 is not an HDF5 file, so not a DeepStep model file$"):
         load_model(junk)
+    empty = tmp_path / "empty.h5"
+    empty.write_bytes(b"")
+    with pytest.raises(ModelFileError, match=r"empty.h5 is empty \(0 bytes\)"):
+        load_model(empty)
     with pytest.raises(ModelFileError, match="no such file"):
         load_model(tmp_path / "absent.h5")
     good = tmp_path / "good.h5"
     save_model(good, net)
     cut = tmp_path / "cut.h5"
     cut.write_bytes(good.read_bytes()[:1500])
-    with pytest.raises(ModelFileError):
-        load_model(cut)
+    with pytest.raises(ModelFileError, match="cut.h5 is truncated: shorter than its header says"):
+        load_model(cut)   # in words, not h5py's "truncated file: eof = 1500, sblock->base_addr"
 
 
 def test_a_model_for_other_data_is_refused(tmp_path, net):
