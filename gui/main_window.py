@@ -319,6 +319,16 @@ class MainWindow(QMainWindow):
         # "visible" but moved out of the window).
         shown = [d for d in (self.cost_dock, self.stepping_dock) if not d.visibleRegion().isEmpty()]
         height = shown[0].height() if shown and not shown[0].isFloating() else 0
+        if height:
+            if on:
+                # Stepping shows two rows of tensors under the equations: it takes 45 % of the
+                # middle column (the canvas keeps the rest, enough for its highlight), and the
+                # cost curve gets its own height back afterwards.
+                self._cost_height = height
+                central = self.centralWidget().height() + height
+                height = max(height, int(0.45 * central))
+            else:
+                height = getattr(self, "_cost_height", height)
         dock.show()
         dock.raise_()
         if height:   # Qt sizes a newly raised tab to its panel's size hint: keep the canvas's room

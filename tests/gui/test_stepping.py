@@ -230,3 +230,15 @@ def test_every_control_of_the_panel_has_a_tooltip_and_an_accessible_name(window)
     for control in controls:
         if control.isVisibleTo(panel):
             assert control.toolTip() and control.accessibleName(), control
+
+
+def test_stepping_gets_room_for_its_tensors_and_gives_the_cost_its_height_back(window, qtbot):
+    window.resize(1920, 1080)
+    qtbot.wait(50)
+    cost_height = window.cost_dock.height()
+    middle = window.centralWidget().height() + cost_height
+    qtbot.keyClick(window.canvas, Qt.Key_T, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: window.stepping_dock.height() >= 0.4 * middle, timeout=2000)
+    assert window.centralWidget().height() >= 0.45 * middle   # the canvas keeps room to highlight
+    qtbot.keyClick(window.canvas, Qt.Key_T, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: abs(window.cost_dock.height() - cost_height) <= 2, timeout=2000)
