@@ -105,7 +105,7 @@ def _read_array(group, pname, shape, name):
         raise ModelFileError(f"{name}: parameters/{pname} has shape {dset.shape}, "
                              f"the architecture needs {shape}")
     if dset.dtype.kind not in "fiu":
-        raise ModelFileError(f"{name}: parameters/{pname} holds {dset.dtype}, not numbers")
+        raise ModelFileError(f"{name}: parameters/{pname} holds {kind_of(dset.dtype)}, not numbers")
     value = np.asarray(dset[()], dtype=np.float64)
     if not np.all(np.isfinite(value)):
         raise ModelFileError(f"{name}: parameters/{pname} contains NaN or infinite values")
@@ -129,6 +129,13 @@ def open_failure(path, e: OSError, what: str) -> str:
     if "truncated" in reason:
         return f"{name} is truncated: shorter than its header says (an interrupted copy or download?)"
     return f"{name} cannot be opened as an HDF5 {what} file ({_short(e)})"
+
+
+def kind_of(dtype) -> str:
+    """What an HDF5 dataset holds, in words ("text" rather than numpy's "|S1" or "object")."""
+    kinds = {"S": "text", "U": "text", "O": "text or objects", "b": "true/false values",
+             "c": "complex numbers", "V": "records", "M": "dates", "m": "time spans"}
+    return kinds.get(dtype.kind, str(dtype))
 
 
 def _text(value) -> str:

@@ -34,7 +34,7 @@ from .data_files import MAX_DATA_BYTES
 from .dataset import DataSet
 from .errors import DeepStepError, ModelFileError
 from .history import CostHistory
-from .model_file import open_failure, read_model, write_model
+from .model_file import kind_of, open_failure, read_model, write_model
 from .network import INIT_SCHEMES, Network, validate_architecture
 from .runs import Run
 from .session import DataSettings, Hyperparameters, InitSettings, Session
@@ -325,7 +325,7 @@ class _Reader:
         if dset.ndim != ndim:
             self.fail(f"{key} has shape {dset.shape}, {ndim} dimensions are needed")
         if dset.dtype.kind not in kinds:
-            self.fail(f"{key} holds {dset.dtype}, not numbers")
+            self.fail(f"{key} holds {kind_of(dset.dtype)}, not numbers")
         if dset.size * 8 > MAX_DATA_BYTES or (max_rows is not None and dset.shape[0] > max_rows):
             self.fail(f"{key} declares {dset.shape}: more than DeepStep may load")
         raw = dset[()]

@@ -72,7 +72,7 @@ def _write(path, layer_sizes=(2, 3, 1), activations=("tanh", "sigmoid"), shapes=
     (dict(layer_sizes=(2.5, 3, 1)), "whole numbers"),
     (dict(drop="b2"), "no parameters/b2"),
     (dict(shapes={"W1": (2, 3), "b1": (3, 1), "W2": (1, 3), "b2": (1, 1)}), "W1 has shape"),
-    (dict(dtype="S4"), "not numbers"),
+    (dict(dtype="S4"), "holds text, not numbers"),   # not numpy's "|S4"
     (dict(value=np.nan), "NaN"),
 ])
 def test_malformed_model_files_are_refused(tmp_path, kwargs, words):

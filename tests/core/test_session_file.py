@@ -183,7 +183,7 @@ MALFORMED = {
     "X of the wrong shape": (_replace("data/X", np.zeros((3, 45))), "data/X has shape"),
     "X one-dimensional": (_replace("data/X", np.zeros(45)), "2 dimensions"),
     "NaN in X": (_replace("data/X", np.full((2, 45), np.nan)), "NaN"),
-    "text in X": (_replace("data/X", np.array([[b"a"] * 45] * 2)), "not numbers"),
+    "text in X": (_replace("data/X", np.array([[b"a"] * 45] * 2)), "X holds text, not numbers"),
     "labels 2": (_replace("data/Y", np.full((1, 45), 2.0)), "labels other than 0 and 1"),
     "Y count mismatch": (_replace("data/Y", np.zeros((1, 44))), "data/Y has shape"),
     "only X_test": (_del("data/Y_test"), "only one of X_test"),
