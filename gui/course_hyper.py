@@ -42,6 +42,8 @@ class ParameterTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.NoSelection)
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        # The shapes are the point of the table: never elided, even (n[1], n[0]) = (20, 12288) in large type.
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
         self._sizes = None
 
     def show_network(self, network) -> None:

@@ -215,3 +215,18 @@ def test_graph_keeps_nodes_and_labels_apart_in_presentation_type(window, qtbot):
     assert len(boxes) == 5   # ∂z/∂w₁, ∂z/∂w₂, ∂z/∂b, ∂a/∂z, ∂L/∂a; none on the data x, y
     assert not any(box.intersects(r) for box in boxes for r in rects)
     assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_parameter_shapes_are_never_elided(qtbot):
+    from gui.course_hyper import ParameterTable
+    table = ParameterTable()
+    qtbot.addWidget(table)
+    font = table.font()
+    font.setPointSizeF(font.pointSizeF() * 1.45)   # presentation type
+    table.setFont(font)
+    table.resize(600, 400)
+    table.show_network(Network.create([12288, 20, 7, 5, 1], ["relu"] * 3 + ["sigmoid"], "xavier", 1))
+    table.show()
+    text = table.item(0, 1).text()
+    assert text == "(n[1], n[0]) = (20, 12288)"
+    assert table.columnWidth(1) >= table.fontMetrics().horizontalAdvance(text)
