@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSizePolicy, QVBoxLayout, QWidget)
@@ -65,6 +65,8 @@ class Job:
 
 class Measurement(QGroupBox):
     """A button that starts a Job, a progress bar while it runs, a result line after."""
+
+    running_changed = Signal(bool)   # started (True) or its result is on screen (False)
 
     def __init__(self, title: str, button: str, tip: str, code_loop: str, code_numpy: str, parent=None):
         super().__init__(title, parent)
@@ -130,6 +132,7 @@ class Measurement(QGroupBox):
         self.bar.setFormat("measuring…")
         self.result.setText("Measuring… (the window stays usable)")
         self.timer.start()
+        self.running_changed.emit(True)
 
     @property
     def busy(self) -> bool:
@@ -162,6 +165,7 @@ class Measurement(QGroupBox):
             self.result.setText(self._describe(job.result))
         else:
             self.result.setText(f"Not measured: {job.error}.")
+        self.running_changed.emit(False)
 
 
 def _ms(seconds: float) -> str:
@@ -265,6 +269,9 @@ def _extent(k: int) -> float:
     return 18 + 10 * min(14.0, max(0.0, math.log2(k)))
 
 
+WAIT_NOTE = " (after the other measurement: two loops at once would time each other)"
+
+
 class VectorizationView(QWidget):
     """The window: the forward pass timed both ways, the dot-product demo, and the broadcast drawing."""
 
@@ -282,6 +289,10 @@ class VectorizationView(QWidget):
                                f"c = Σ a[i]·b[i] over {DOT_SIZE:,} random numbers: for-loop against np.dot",
                                "c = 0\nfor i in range(1000000):\n    c += a[i] * b[i]", "c = np.dot(a, b)")
         self.dot.start_button.clicked.connect(self.measure_dot)
+        # One measurement at a time: two Python loops sharing the interpreter slow each other
+        # (the forward loop took 36 ms beside the dot product's loop, 3.4 ms alone: a ratio 10× too high).
+        for one, other in ((self.forward, self.dot), (self.dot, self.forward)):
+            one.running_changed.connect(lambda running, other=other: self._other_waits(other, running))
         self.layer = QComboBox()
         self.layer.setToolTip("Which layer's Z = W·A_prev + b to draw")
         self.layer.setAccessibleName("Layer drawn")
@@ -308,13 +319,22 @@ class VectorizationView(QWidget):
         self._fill_layers()
         self.resize(1300, 940)
 
+    def _other_waits(self, other: Measurement, running: bool) -> None:
+        other.start_button.setEnabled(not running and not other.busy)
+        other.start_button.setToolTip(other.start_button.toolTip().split(WAIT_NOTE)[0]
+                                      + (WAIT_NOTE if running else ""))
+
     def measure_forward(self) -> None:
+        if self.dot.busy:
+            return
         net, data = self.controller.network, self.controller.data
         X, parameters, activations = data.X, dict(net.parameters), net.activations  # a fixed copy to time
         self.forward.start(lambda stop, progress: time_forward(X, parameters, activations, LOOP_BUDGET_SECONDS,
                                                                stop, progress), describe_forward)
 
     def measure_dot(self) -> None:
+        if self.forward.busy:
+            return
         self.dot.start(lambda stop, progress: time_dot(DOT_SIZE, stop=stop, progress=progress), describe_dot)
 
     def shutdown(self) -> None:

@@ -103,13 +103,20 @@ def test_vectorization_measures_off_the_gui_thread_and_can_stop(window, qtbot):
     view = window.course.open("vectorize")
     view.measure_forward()
     assert view.forward.busy and not view.forward.start_button.isEnabled()
+    # one loop at a time: the other waits (two loops in one interpreter would time each other)
+    assert not view.dot.start_button.isEnabled() and "after the other" in view.dot.start_button.toolTip()
+    view.measure_dot()
+    assert not view.dot.busy
     qtbot.waitUntil(lambda: not view.forward.busy, timeout=10000)
+    assert view.dot.start_button.isEnabled() and "after the other" not in view.dot.start_button.toolTip()
     text = view.forward.result.text()
     assert "NumPy is" in text and "×" in text and "The same Z" in text
     assert view.forward.job.result.columns == window.controller.data.m
     view.measure_dot()
+    assert not view.forward.start_button.isEnabled()
     qtbot.mouseClick(view.dot.stop_button, Qt.LeftButton)
     assert not view.dot.busy and "stopped" in view.dot.result.text()
+    assert view.forward.start_button.isEnabled()
     assert "(4, 400)" in view.diagram.describe() and "(4, 1)" in view.diagram.describe()
 
 
