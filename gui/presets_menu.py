@@ -1,7 +1,7 @@
 """The Examples menu: lecture presets in one click, each saying in a line what it shows."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
@@ -98,9 +98,19 @@ class PresetRunner(QObject):
         w.training.play()
 
     def _on_state(self, state: str) -> None:
+        # The trainer says "idle" just before it reports how the run finished: the next size
+        # waits for that report, or the edit would end the finished run as "edited", not "done".
+        if state == "idle" and self._sweep:
+            QTimer.singleShot(0, self, self._continue_sweep)
+
+    def _continue_sweep(self) -> None:
         t = self.window.training
-        if state == "idle" and self._sweep and t.iteration >= t.session.hyper.iterations:
-            self._next_in_sweep()
+        if not self._sweep or t.state != "idle" or t.iteration < t.session.hyper.iterations:
+            return   # stopped or paused part way: Play finishes this size, then the sweep goes on
+        if self.current() is None:
+            self._sweep = []   # the user made the session something else: no more sizes
+            return
+        self._next_in_sweep()
 
 
 def install_presets(window) -> None:

@@ -56,6 +56,8 @@ def test_the_sweep_trains_every_size_as_compared_runs(window, qtbot, monkeypatch
                     and t.iteration >= 300, timeout=60000)
     sizes = [r.layer_sizes[1] for r in t.runs.runs]
     assert sizes == [1, 2, 3, 4, 5, 20, 50]
+    # each size ran its 300 iterations and is listed as done, not as ended by the next size's edit
+    assert [(r.iterations, r.stopped) for r in t.runs.runs] == [(300, "completed")] * 7
     assert len(set(r.start for r in t.runs.runs)) == 7  # different architectures, different starts
     labels = window.cost_panel.legend_labels() if hasattr(window.cost_panel, "legend_labels") else None
     assert labels is None or len(labels) >= 7
@@ -103,3 +105,20 @@ def test_the_example_in_effect_is_known_until_it_is_changed(window):
     assert runner.current() is None
     window.controller.undo_stack.undo()
     assert runner.current().id == "vanishing"
+
+
+def test_a_sweep_stops_when_the_user_makes_the_session_something_else(window, qtbot):
+    from core.presets import load_presets
+    from dataclasses import replace
+    sweep = next(p for p in load_presets() if p.id == "week3-sweep")
+    window.presets.apply(replace(sweep, hyper=replace(sweep.hyper, iterations=200)))
+    t = window.training
+    qtbot.waitUntil(lambda: len(t.runs.runs) == 2, timeout=20000)
+    t.stop()
+    window.controller.set_activation(1, "relu")      # no longer the example
+    qtbot.waitUntil(lambda: t.state == "idle", timeout=5000)
+    t.play()                                         # the user's own run, trained to its end
+    qtbot.waitUntil(lambda: t.state == "idle" and t.iteration >= 200, timeout=20000)
+    qtbot.wait(50)
+    assert window.controller.network.layer_sizes[1] == 2 and len(t.runs.runs) == 3
+    assert window.controller.network.activations[0] == "relu"
