@@ -299,7 +299,8 @@ class VectorizationView(QWidget):
         self.layer.currentIndexChanged.connect(self._draw_shapes)
         self.diagram = BroadcastDiagram()
         self.shapes_caption = QLabel()
-        self.shapes_caption.setWordWrap(True)
+        # One line: a wrapped label (height for width) let the window lay out shorter than its
+        # contents, and presentation type clipped the loop code above.
         self.shapes_caption.setAccessibleName("Shapes of the vectorized expression")
         shapes = QGroupBox("Z = W·A_prev + b for all m examples at once")
         sl = QVBoxLayout(shapes)

@@ -237,3 +237,25 @@ def test_parameter_shapes_are_never_elided(qtbot):
     text = table.item(0, 1).text()
     assert text == "(n[1], n[0]) = (20, 12288)"
     assert table.columnWidth(1) >= table.fontMetrics().horizontalAdvance(text)
+
+
+def test_vectorization_code_is_whole_in_presentation_mode(window, qtbot, qapp):
+    """With the app's own theme (its style sheet) and presentation type, no label is cut short."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QLabel
+    from gui import theme
+    saved = (QFont(qapp.font()), qapp.palette(), qapp.styleSheet(), qapp.style().name())
+    theme.apply_theme(qapp)
+    window.presentation.set_active(True)
+    try:
+        view = window.course.open("vectorize")
+        qtbot.waitUntil(lambda: view.forward.height() > 0)
+        clipped = [lab.text()[:20] for lab in view.findChildren(QLabel)
+                   if lab.height() < lab.minimumSizeHint().height()]
+        assert clipped == []
+    finally:
+        window.presentation.set_active(False)
+        qapp.setFont(saved[0])
+        qapp.setPalette(saved[1])
+        qapp.setStyleSheet(saved[2])
+        qapp.setStyle(saved[3])
