@@ -68,6 +68,11 @@ class PresetRunner(QObject):
             self._next_in_sweep()
         return True
 
+    def forget(self) -> None:
+        """A new or opened session replaces the example: no sweep goes on, no caption names it."""
+        self._sweep = []
+        self._preset = None
+
     def current(self) -> Preset | None:
         """The example last loaded, while the session is still that example (same data source,
         same layers and activations); None once the user has made it something else."""

@@ -336,6 +336,8 @@ class SessionActions(QObject):
         w = self.window
         self._loading = True
         try:
+            if getattr(w, "presets", None) is not None:
+                w.presets.forget()   # a sweep left running would resize the new session's network
             w.stepping.set_active(False)
             w.controller.load_session(session)
             w.training.restore_runs(runs, current, iteration)

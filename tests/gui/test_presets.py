@@ -122,3 +122,19 @@ def test_a_sweep_stops_when_the_user_makes_the_session_something_else(window, qt
     qtbot.wait(50)
     assert window.controller.network.layer_sizes[1] == 2 and len(t.runs.runs) == 3
     assert window.controller.network.activations[0] == "relu"
+
+
+def test_a_new_session_ends_the_sweep_and_the_example(window, qtbot, monkeypatch):
+    from core.presets import load_presets
+    from dataclasses import replace
+    sweep = next(p for p in load_presets() if p.id == "week3-sweep")
+    window.presets.apply(replace(sweep, hyper=replace(sweep.hyper, iterations=200)))
+    monkeypatch.setattr("gui.session_actions.ask_to_save", lambda *a: "discard")
+    assert window.sessions.new_session()
+    assert window.presets.current() is None      # the caption no longer names the example
+    t = window.training
+    t.set_hyperparameters(iterations=200)
+    t.play()                                     # the new session's own run, to its end
+    qtbot.waitUntil(lambda: t.state == "idle" and t.iteration >= 200, timeout=20000)
+    qtbot.wait(50)
+    assert window.controller.network.layer_sizes == (2, 4, 1) and len(t.runs.runs) == 1
