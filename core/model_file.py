@@ -55,7 +55,7 @@ def load_model(path, n_x: int | None = None) -> Network:
     """Read a model file; with n_x, also check it fits data with n[0] = n_x inputs."""
     name = os.path.basename(os.fspath(path))
     if not os.path.isfile(path):
-        raise ModelFileError(f"{name}: no such file")
+        raise ModelFileError(not_a_file(path))
     try:
         with h5py.File(path, "r") as f:
             network = read_model(f, name)
@@ -110,6 +110,16 @@ def _read_array(group, pname, shape, name):
     if not np.all(np.isfinite(value)):
         raise ModelFileError(f"{name}: parameters/{pname} contains NaN or infinite values")
     return value
+
+
+def not_a_file(path) -> str:
+    """Why `path`, which is not a regular file, cannot be read: absent, a folder, or a device or pipe."""
+    name = os.path.basename(os.fspath(path)) or os.fspath(path)
+    if os.path.isdir(path):
+        return f"{name} is a folder, not a file"
+    if os.path.exists(path):
+        return f"{name} is not a regular file (a device or a pipe?)"
+    return f"{name}: no such file"
 
 
 def open_failure(path, e: OSError, what: str) -> str:

@@ -34,7 +34,7 @@ from .data_files import MAX_DATA_BYTES
 from .dataset import DataSet
 from .errors import DeepStepError, ModelFileError
 from .history import CostHistory
-from .model_file import kind_of, open_failure, read_model, write_model
+from .model_file import kind_of, not_a_file, open_failure, read_model, write_model
 from .network import INIT_SCHEMES, Network, validate_architecture
 from .runs import Run
 from .session import DataSettings, Hyperparameters, InitSettings, Session
@@ -175,7 +175,7 @@ def load_session(path) -> SessionFile:
     """Read a session file; ModelFileError (one line naming the file) if it cannot be used."""
     name = os.path.basename(os.fspath(path))
     if not os.path.isfile(path):
-        raise ModelFileError(f"{name}: no such file")
+        raise ModelFileError(not_a_file(path))
     try:
         with h5py.File(path, "r") as f:
             return _read(f, name)

@@ -115,3 +115,14 @@ def test_a_model_declaring_more_than_fits_in_memory_is_refused(tmp_path, monkeyp
     monkeypatch.setattr(mf, "MAX_DATA_BYTES", 8 * 12)  # the model has 13 parameters
     with pytest.raises(ModelFileError, match="13 parameters"):
         load_model(path)
+
+
+def test_a_folder_or_a_device_is_not_called_missing(tmp_path):
+    from core.session_file import load_session
+    for load in (load_model, load_session):
+        with pytest.raises(ModelFileError, match="is a folder, not a file"):
+            load(tmp_path)
+        with pytest.raises(ModelFileError, match="zero is not a regular file"):
+            load("/dev/zero")
+        with pytest.raises(ModelFileError, match="absent.h5: no such file"):
+            load(tmp_path / "absent.h5")
