@@ -63,7 +63,9 @@ class ActivationCard(QFrame):
         self.formulas = QLabel(f"<span style='color:{G_COLOR}'>{G_FORMULAS[name]}</span><br>"
                                f"<span style='color:{DG_COLOR}'>{ACTIVATIONS[name].formula.replace(chr(39), '′')}</span>")
         self.formulas.setAccessibleName(f"{ACTIVATION_LABELS[name]} formulas")
-        self.formulas.setWordWrap(True)
+        # Whole lines: "g′(z) = 0.01 if z ≤ 0, 1 if z > 0" broken before its last 0 read wrongly in
+        # presentation type; the window widens instead.
+        self.formulas.setWordWrap(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
@@ -127,9 +129,9 @@ class ActivationsView(QWidget):
         top.addWidget(self.layer)
         top.addWidget(self.health, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(cards, 2)
+        layout.addLayout(cards, 1)   # g and g′ as large as the Z plot: both are the lesson
         layout.addLayout(top)
-        layout.addWidget(self.z_plot, 3)
+        layout.addWidget(self.z_plot, 1)
         layout.addWidget(self.caption)
 
         self._stale = True

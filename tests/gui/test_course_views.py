@@ -239,13 +239,23 @@ def test_parameter_shapes_are_never_elided(qtbot):
     assert table.columnWidth(1) >= table.fontMetrics().horizontalAdvance(text)
 
 
-def test_vectorization_code_is_whole_in_presentation_mode(window, qtbot, qapp):
-    """With the app's own theme (its style sheet) and presentation type, no label is cut short."""
+@pytest.fixture
+def themed(qapp):
+    """The app's own theme (font, palette, style sheet) for the test, then back as it was."""
     from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QLabel
     from gui import theme
     saved = (QFont(qapp.font()), qapp.palette(), qapp.styleSheet(), qapp.style().name())
     theme.apply_theme(qapp)
+    yield
+    qapp.setFont(saved[0])
+    qapp.setPalette(saved[1])
+    qapp.setStyleSheet(saved[2])
+    qapp.setStyle(saved[3])
+
+
+def test_vectorization_code_is_whole_in_presentation_mode(themed, window, qtbot):
+    """With the app's own theme (its style sheet) and presentation type, no label is cut short."""
+    from PySide6.QtWidgets import QLabel
     window.presentation.set_active(True)
     try:
         view = window.course.open("vectorize")
@@ -255,7 +265,16 @@ def test_vectorization_code_is_whole_in_presentation_mode(window, qtbot, qapp):
         assert clipped == []
     finally:
         window.presentation.set_active(False)
-        qapp.setFont(saved[0])
-        qapp.setPalette(saved[1])
-        qapp.setStyleSheet(saved[2])
-        qapp.setStyle(saved[3])
+
+
+def test_activation_formulas_stay_whole_lines_in_presentation_mode(themed, window, qtbot):
+    window.presentation.set_active(True)
+    try:
+        view = window.course.open("activations")
+        qtbot.waitUntil(lambda: view.cards["leaky_relu"].formulas.width() > 0)
+        label = view.cards["leaky_relu"].formulas
+        assert "0.01 if z ≤ 0, 1 if z > 0" in label.text()
+        assert label.height() < 3 * label.fontMetrics().height()   # two lines, not three
+        assert label.width() >= label.minimumSizeHint().width()
+    finally:
+        window.presentation.set_active(False)
