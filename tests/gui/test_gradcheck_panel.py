@@ -185,3 +185,21 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(panel):
     assert len(controls) >= 5
     for w in controls:
         assert w.toolTip() and w.accessibleName(), w
+
+
+def test_a_correct_network_passes_with_room_to_spare_after_stepped_updates(panel, controller, qtbot):
+    """A student steps a pass (first 4 examples), applies the update and checks: a correct
+    backprop must pass, far from the line. With the lecture's ε = 1e-7 rounding alone put dW[1]
+    at 1.1e-7 after the first update: "✗ Layer 1 fails" on a correct network."""
+    from core.gradcheck import THRESHOLD
+    from core.stepper import Stepper
+    net, data = controller.network, controller.data
+    worst = []
+    for _ in range(6):
+        stepper = Stepper(net, data.X[:, :4], data.Y[:, :4], controller.session.hyper.learning_rate)
+        stepper.run_to_end()
+        controller.set_parameters(stepper.parameters)
+        worst += [max(r.difference for r in core_check(controller, k)) for k in (1, 4, 16)]
+    assert max(worst) < THRESHOLD / 20, worst
+    results = check(panel, qtbot)
+    assert all(r.passed for r in results) and "All 2 layers pass" in panel.status.text()
