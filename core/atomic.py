@@ -14,7 +14,9 @@ import stat
 @contextlib.contextmanager
 def atomic_path(path):
     """Yield a temporary path in the target's folder; on success it replaces `path` atomically."""
-    path = os.fspath(path)
+    # A symbolic link is followed: the file it points to is replaced and the link stays a link
+    # (renaming over the link itself would leave a plain file where the link was).
+    path = os.path.realpath(os.fspath(path))
     tmp = _create_beside(path)
     try:
         yield tmp
@@ -26,6 +28,19 @@ def atomic_path(path):
         with contextlib.suppress(OSError):
             os.remove(tmp)
         raise
+    _sync_folder(path)
+
+
+def _sync_folder(path: str) -> None:
+    """Make the rename itself durable: after a power cut the folder names the new file."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(os.path.dirname(path), os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _create_beside(path: str) -> str:

@@ -55,3 +55,16 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
             f.write("half")
             raise RuntimeError("disk full")
     assert path.read_text() == "old" and os.listdir(tmp_path) == ["keep.json"]
+
+
+@posix_only
+def test_a_symbolic_link_stays_a_link_to_the_file_it_names(tmp_path):
+    real = tmp_path / "sessions" / "lecture.h5"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "current.h5"
+    link.symlink_to(real)
+    _write(link, "new")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text() == "new"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["lecture.h5"]   # no temporary left
