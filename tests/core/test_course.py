@@ -147,6 +147,8 @@ def test_why_deep_pair_has_equal_parameter_counts_and_depth_wins():
     assert len(deep) > len(shallow) and max(deep[1:-1]) < max(shallow[1:-1])
     assert parameter_count(deep) == parameter_count(shallow)
     data, n = p.data(), p.expect["at_iteration"]
+    # The pair stops where the claim is made: the accuracies reported at the end are the claim's.
+    assert p.hyper.iterations == n
     accuracy = []
     for k in (0, 1):
         net = Network.create(p.layer_sizes(k), p.activations(k), p.init.scheme, p.init.seed)
