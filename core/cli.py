@@ -170,7 +170,9 @@ def run_train(argv) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return _train(args)
+        status = _train(args)
+        _say(None)   # the last buffered lines, while a closed pipe can still be caught
+        return status
     except DeepStepError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
@@ -178,6 +180,21 @@ def run_train(argv) -> int:
         print(f"{PROG}: error: not enough memory for this data and network", file=sys.stderr)
         return 2
 
+
+
+def _say(text: str | None) -> None:
+    """A line on stdout (None: flush what is buffered). When the reader has gone away
+    (`main.py train | head -3`), stdout is sent to /dev/null and training goes on: the --json
+    and --save files are still written, and no BrokenPipeError traceback is printed."""
+    try:
+        if text is None:
+            sys.stdout.flush()
+        else:
+            print(text, flush=False)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 def _train(args) -> int:
     data = open_dataset(args.dataset, samples=args.samples, noise=args.noise, seed=args.data_seed,
@@ -205,19 +222,19 @@ def _train(args) -> int:
                 new_costs = ((snap.iteration, snap.cost),)
                 new_test_costs = () if snap.test_cost is None else ((snap.iteration, snap.test_cost),)
             for i, cost in new_costs:
-                print(f"Cost after iteration {i}: {cost:.6f}", flush=False)
+                _say(f"Cost after iteration {i}: {cost:.6f}")
             costs.extend(new_costs)
             test_costs.extend(new_test_costs)
             progress.update(snap.iteration, snap.cost)
     finally:
         progress.close()
         signal.signal(signal.SIGINT, previous)
-    sys.stdout.flush()
+    _say(None)
 
-    print(f"Train accuracy: {snap.train_accuracy:.2%}")
+    _say(f"Train accuracy: {snap.train_accuracy:.2%}")
     if snap.test_accuracy is not None:
-        print(f"Test accuracy: {snap.test_accuracy:.2%}")
-    print(f"Stopped: {snap.stopped} after {snap.iteration} iterations in {snap.seconds:.2f} s")
+        _say(f"Test accuracy: {snap.test_accuracy:.2%}")
+    _say(f"Stopped: {snap.stopped} after {snap.iteration} iterations in {snap.seconds:.2f} s")
     if snap.stopped not in ("completed",) and not snap.stopped.startswith("target"):
         print(f"{PROG}: {snap.stopped}", file=sys.stderr)
     if args.json:

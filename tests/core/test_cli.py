@@ -259,3 +259,17 @@ def test_progress_on_stderr_unless_quiet(tmp_path, capsys, monkeypatch):
     assert train_in_process(tmp_path, "--iterations", "300", "--record-every", "100", "--quiet")[0] == 0
     captured = capsys.readouterr()
     assert captured.err == "" and "Cost after iteration 200" in captured.out
+
+
+def test_a_reader_that_goes_away_gets_no_traceback_and_the_files_are_still_written(tmp_path):
+    # `python main.py train | head -1`: the pipe closes after one line.
+    out = tmp_path / "run.json"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "train", "--iterations", "3000",
+                             "--record-every", "1", "--quiet", "--json", str(out)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().startswith("Cost after iteration 0:")
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+    assert json.loads(out.read_text())["iterations"] == 3000
