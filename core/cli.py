@@ -179,6 +179,9 @@ def run_train(argv) -> int:
     except MemoryError:
         print(f"{PROG}: error: not enough memory for this data and network", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:   # Ctrl+C while the data loads (during training it ends the run)
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
 
 
 

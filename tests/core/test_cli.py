@@ -273,3 +273,13 @@ def test_a_reader_that_goes_away_gets_no_traceback_and_the_files_are_still_writt
     assert proc.wait(timeout=60) == 0
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
     assert json.loads(out.read_text())["iterations"] == 3000
+
+
+def test_ctrl_c_while_the_data_loads_ends_with_one_line_not_a_traceback(monkeypatch, capsys):
+    from core import cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "open_dataset", interrupted)
+    assert cli.run_train(["--quiet"]) == 130
+    assert capsys.readouterr().err == "main.py train: interrupted\n"
