@@ -7,13 +7,15 @@ main window, where the cost plot compares them.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 from .course_activations import ActivationsView
 from .course_graph import ComputationGraphView
 from .course_hyper import ParametersView
 from .course_vectorize import VectorizationView
 from .course_why_deep import WhyDeepRunner
+from .presentation import SCALE as PRESENTATION_SCALE
 
 # Ctrl+Alt+letter: free in the window, and they work in presentation mode, where the menu bar is hidden.
 SHORTCUTS = {"graph": "Ctrl+Alt+G", "vectorize": "Ctrl+Alt+V", "activations": "Ctrl+Alt+A", "parameters": "Ctrl+Alt+H"}
@@ -37,6 +39,10 @@ class CourseViews(QObject):
         self.actions: dict[str, QAction] = {}
         self.why_deep = WhyDeepRunner(window)
         window.installEventFilter(self)  # the window closing stops any measurement still running
+        self._made_presenting: set[str] = set()   # views first opened in presentation mode's type
+        presentation = getattr(window, "presentation", None)
+        if presentation is not None:
+            presentation.action.toggled.connect(self._presentation_toggled)
 
     def open(self, key: str):
         """Show view `key` (made on first use) in front; returns it."""
@@ -45,10 +51,30 @@ class CourseViews(QObject):
             view = VIEWS[key][2](self.window)
             view.setParent(self.window, Qt.Window)  # its own window, closed with the main one
             self.views[key] = view
+            if getattr(getattr(self.window, "presentation", None), "active", False):
+                self._made_presenting.add(key)
         view.show()
         view.raise_()
         view.activateWindow()
         return view
+
+    def _presentation_toggled(self, on: bool) -> None:
+        """Leaving presentation mode: views made during it come back to the desk's type size.
+
+        Presentation mode puts back the fonts of the widgets it scaled; a view opened meanwhile was
+        not among them, and under the app's style sheet it keeps the type it was built with. So its
+        fonts are scaled back here, all read before any is set (a parent's font reaches children)."""
+        if on:
+            self._made_presenting.clear()   # presentation mode scales (and restores) every view now
+            return
+        for key in self._made_presenting:
+            view = self.views[key]
+            widgets = [view, *view.findChildren(QWidget)]
+            fonts = [QFont(w.font()) for w in widgets]
+            for widget, font in zip(widgets, fonts):
+                font.setPointSizeF(font.pointSizeF() / PRESENTATION_SCALE)
+                widget.setFont(font)
+        self._made_presenting.clear()
 
     def eventFilter(self, obj, event):
         if obj is self.window and event.type() == QEvent.Close:

@@ -278,3 +278,16 @@ def test_activation_formulas_stay_whole_lines_in_presentation_mode(themed, windo
         assert label.width() >= label.minimumSizeHint().width()
     finally:
         window.presentation.set_active(False)
+
+
+def test_views_opened_in_presentation_mode_return_to_desk_type(themed, window, qtbot, qapp):
+    base = qapp.font().pointSizeF()
+    window.presentation.action.setChecked(True)
+    try:
+        view = window.course.open("graph")
+        canvas = view.logistic.stepper.canvas
+        assert canvas.font().pointSizeF() > base * 1.4
+    finally:
+        window.presentation.action.setChecked(False)
+    assert canvas.font().pointSizeF() == pytest.approx(base)
+    assert view.chain.summary.font().pointSizeF() == pytest.approx(base * 1.25)
