@@ -270,6 +270,9 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addActions([self.undo_button_action, self.redo_button_action])
         bar.addSeparator()
+        # Short labels on the toolbar (the menu keeps the full names): at 1280 px, a laptop's
+        # window, the full ones pushed Step Through into the overflow menu.
+        self.add_layer_action.setIconText("Add Layer")   # the remove action's: _update_actions
         bar.addActions([self.add_layer_action, self.remove_layer_action])
         bar.addSeparator()
         bar.addActions(self.train_actions.all())
@@ -306,6 +309,7 @@ class MainWindow(QMainWindow):
         self.remove_layer_action.setEnabled(1 <= l < net.L)
         self.remove_layer_action.setText(f"&Remove Hidden Layer {l}" if 1 <= l < net.L
                                          else "&Remove Selected Layer")
+        self.remove_layer_action.setIconText(f"Remove Layer {l}" if 1 <= l < net.L else "Remove Layer")
         room = net.L - 1 < MAX_HIDDEN_LAYERS     # the canvas's "+" buttons follow the same rule
         self.add_layer_action.setEnabled(room)
         tip = (ADD_LAYER_TIP if room else

@@ -242,3 +242,18 @@ def test_step_through_mode_keeps_the_height_of_the_bottom_docks(window, qtbot):
     window.step_actions.mode.trigger()
     qtbot.waitUntil(lambda: on_top(window.cost_dock))
     qtbot.waitUntil(lambda: abs(window.cost_dock.height() - height) <= 2)
+
+
+def test_every_toolbar_button_shows_in_a_1280_px_window(window, qtbot):
+    """A laptop's window: no action hides in the toolbar's overflow menu, even while training."""
+    from PySide6.QtWidgets import QToolBar, QToolButton
+    _settle(qtbot, window, QSize(1280, 800))
+    bar = window.findChild(QToolBar, "mainToolbar")
+    window.controller.select_layer(1)                        # "Remove Layer 1"
+    window.train_actions.play.setText("&Pause")             # the wider of the two labels
+    qtbot.waitUntil(lambda: bar.sizeHint().width() <= bar.width())
+    assert not bar.findChild(QToolButton, "qt_toolbar_ext_button").isVisible()
+    buttons = [bar.widgetForAction(a) for a in bar.actions() if not a.isSeparator()]
+    assert all(b.isVisible() and b.geometry().right() < bar.width() for b in buttons)
+    assert window.remove_layer_action.iconText() == "Remove Layer 1"
+    assert window.remove_layer_action.text() == "&Remove Hidden Layer 1"   # the menu's full name
