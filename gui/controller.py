@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import NamedTuple
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.dataset import DataSet
+from core.generators import GENERATORS
 from core.errors import ConfigError, DeepStepError
 from core.network import Network, check_parameters
 from core.propagation import forward
@@ -116,16 +118,21 @@ class SessionController(QObject):
     # --- data edits (undoable) --------------------------------------------------------------------
     def set_data_settings(self, settings: DataSettings, text: str = "Change data set") -> bool:
         """Make the data from settings (a generator or a file); on error the data stays as it was."""
-        if settings == self.session.data_settings and settings.source != "custom":
-            return True  # nothing to do, and no empty undo step
+        same = settings == self.session.data_settings
+        if same and settings.source in GENERATORS:
+            return True  # a generator makes the same points again: nothing to do, no empty undo step
+        if same and settings.source == "custom":
+            return True
         try:
-            data = load_data(settings)
+            data = load_data(settings)   # a file is read again: it may have changed on disk
         except DeepStepError as e:
             self.error.emit("Cannot use this data set", str(e))
             return False
         except MemoryError:
             self.error.emit("Cannot use this data set", "not enough memory to load it")
             return False
+        if same and _same_data(data, self.data):
+            return True
         return self.set_data(data, settings, text)
 
     def set_data(self, data: DataSet, settings: DataSettings, text: str = "Change data set") -> bool:
@@ -201,3 +208,10 @@ class SessionController(QObject):
         if network_changed or data_changed:  # m changes the shapes of Z and A too
             self.structure_changed.emit()
             self.network_changed.emit()
+
+
+def _same_data(a: DataSet, b: DataSet) -> bool:
+    """Whether a file read again gave exactly the examples already loaded."""
+    def same(x, y):
+        return (x is None and y is None) or (x is not None and y is not None and np.array_equal(x, y))
+    return same(a.X, b.X) and same(a.Y, b.Y) and same(a.X_test, b.X_test) and same(a.Y_test, b.Y_test)
