@@ -259,7 +259,8 @@ class GradCheckPanel(QWidget):
         # Side by side when there is room, else one under the other: a combo never cuts its text.
         self.choices = QBoxLayout(QBoxLayout.LeftToRight)
         self.choices.setSpacing(4)
-        for text, combo in (("E&xamples", self.batch_combo), ("&Entries", self.entries_combo)):
+        # Alt+X and Alt+E belong to the Examples and Edit menus, Alt+M to the step panel.
+        for text, combo in (("Exam&ples", self.batch_combo), ("Entr&ies", self.entries_combo)):
             combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
             label = QLabel(text)
             label.setBuddy(combo)

@@ -132,7 +132,7 @@ class SteppingPanel(QWidget):
         self.batch.setToolTip("Step with the first k training examples, so the matrices stay readable, "
                               "or with the whole training set")
         self.batch.setAccessibleName("Examples in the step batch")
-        batch_label = QLabel("E&xamples")
+        batch_label = QLabel("Exa&mples")   # Alt+X is the Examples menu
         batch_label.setBuddy(self.batch)
         self.follow = _FollowSpin()
         self.follow.setRange(0, 16)

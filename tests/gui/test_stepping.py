@@ -242,3 +242,26 @@ def test_stepping_gets_room_for_its_tensors_and_gives_the_cost_its_height_back(w
     assert window.centralWidget().height() >= 0.45 * middle   # the canvas keeps room to highlight
     qtbot.keyClick(window.canvas, Qt.Key_T, Qt.ControlModifier)
     qtbot.waitUntil(lambda: abs(window.cost_dock.height() - cost_height) <= 2, timeout=2000)
+
+
+def test_the_panels_mnemonics_clash_with_no_menu_or_other_label(window, qtbot):
+    """Alt+X was the Examples menu and both panels' Examples labels, Alt+E the Edit menu and the
+    gradient check's Entries: Qt then only cycles between them. Each must reach its own control."""
+    import re
+    from PySide6.QtWidgets import QLabel
+
+    def letter(text):
+        match = re.search(r"&(\w)", text)
+        return match.group(1).lower() if match else None
+
+    menus = [letter(a.text()) for a in window.menuBar().actions()]
+    labels = [l for l in window.findChildren(QLabel) if l.buddy() is not None and letter(l.text())]
+    letters = menus + [letter(l.text()) for l in labels]
+    assert len(letters) == len(set(letters)), sorted(letters)
+    # Alt+M reaches the step batch: the keyboard user chooses "first 8" without the mouse.
+    window.stepping.set_active(True)
+    window.stepping_dock.raise_()
+    qtbot.waitUntil(lambda: window.stepping_panel.batch.isVisible())
+    window.activateWindow()
+    qtbot.keyClick(window.canvas, Qt.Key_M, Qt.AltModifier)
+    assert window.stepping_panel.batch.hasFocus()
