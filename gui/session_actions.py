@@ -253,6 +253,13 @@ class SessionActions(QObject):
         if not lock.tryLock(0):
             return  # another DeepStep is running: its recovery file is its own
         self._lock = lock
+        # A crash in the middle of an autosave leaves its temporary file (core.atomic names it
+        # .recovery.h5.<random>.tmp); the recovery file itself is whole, so the half is dropped.
+        for half in folder.glob(f".{RECOVERY_NAME}.*.tmp"):
+            try:
+                half.unlink()
+            except OSError:
+                pass
         if self.recovery_path.exists():
             self._offer_recovery()
         self.autosave_timer.start()

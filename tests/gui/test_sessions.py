@@ -256,3 +256,16 @@ def test_the_autosave_interval_can_be_shortened_to_try_crash_recovery(monkeypatc
     for bad in ("0", "-5", "soon", "1e9"):
         monkeypatch.setenv(sa.AUTOSAVE_ENV, bad)
         assert sa.autosave_interval_ms() == 2 * 60 * 1000
+
+
+def test_a_crash_mid_autosave_leaves_no_half_written_file_for_good(qtbot, tmp_path):
+    folder = tmp_path / "appdata"      # the conftest's recovery folder
+    folder.mkdir(parents=True, exist_ok=True)
+    half = folder / f".{sa.RECOVERY_NAME}.3f9a1c2b7d4e.tmp"
+    half.write_bytes(b"\x89HDF\r\n\x1a\n" + b"\0" * 100)   # killed while h5py wrote it
+    other = folder / "notes.txt"
+    other.write_text("not DeepStep's")
+    w = persistent_window(qtbot)
+    assert not half.exists() and other.exists()
+    assert not w.sessions.recovery_path.exists()   # nothing to offer: the half was no session
+    w.close()
