@@ -124,6 +124,8 @@ class MainWindow(QMainWindow):
         # --- end of extensions ---
         self._size_to_screen()
         self._default_state = self.saveState()
+        self._sized_when_shown = False   # sized again once shown: see showEvent
+        self._restored_state = False
         self._persist = restore_settings  # a screenshot or a test leaves the user's settings alone
         if restore_settings:
             self._restore_settings()
@@ -461,13 +463,15 @@ class MainWindow(QMainWindow):
         """The docks' first sizes: the side columns a quarter of the window each (at most 440 px,
         at least their panel's minimum width), each dock just tall enough for its panel's minimum
         so nothing scrolls, and the cost curve no taller: the canvas gets the rest."""
-        def side(panel, most: int) -> int:
-            return min(most, max(panel.minimumSizeHint().width() + 16, self.width() // 4))   # + a scroll bar
+        def side(panels, most: int) -> int:   # the widest panel of the column, + a scroll bar
+            widest = max(p.minimumSizeHint().width() for p in panels)
+            return min(most, max(widest + 16, self.width() // 4))
 
         def room(panel, tabs=False) -> int:   # resizeDocks counts the title bar, and a tab bar
             return panel.minimumSizeHint().height() + 34 + (34 if tabs else 0)
         self.resizeDocks([self.data_dock, self.training_dock],
-                         [side(self.data_panel, 440), side(self.training_panel, 420)], Qt.Horizontal)
+                         [side((self.data_panel, self.boundary_panel), 440),
+                          side((self.training_panel, self.runs_panel), 420)], Qt.Horizontal)
         self.resizeDocks([self.data_dock, self.boundary_dock], [room(self.data_panel), 380], Qt.Vertical)
         self.resizeDocks([self.training_dock, self.runs_dock], [room(self.training_panel), 460], Qt.Vertical)
         self.resizeDocks([self.cost_dock], [room(self.cost_panel, tabs=True)], Qt.Vertical)
@@ -478,7 +482,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self._restored_state = self.restoreState(state)
         self.dark_action.setChecked(s.value("view/dark", False, type=bool))
         for kind, action in self.shape_actions.items():
             action.setChecked(s.value(f"view/shapes/{kind}", True, type=bool))
@@ -494,6 +498,19 @@ class MainWindow(QMainWindow):
     def showEvent(self, event):
         super().showEvent(event)
         QTimer.singleShot(0, self.hide_stale_tab_bars)
+        if not self._sized_when_shown:
+            self._sized_when_shown = True
+            QTimer.singleShot(0, self._size_docks_when_shown)
+
+    def _size_docks_when_shown(self) -> None:
+        """The docks' first sizes again, now that the panels are polished: before the window is
+        shown their minimum widths are not yet their real ones (the boundary panel's 260 px, not
+        366), and a 1366-wide laptop window's left column was left too narrow, scrolling sideways.
+        A layout restored from the settings is the user's and stays as it is."""
+        if self._restored_state:
+            return
+        self._size_docks()
+        self._default_state = self.saveState()   # what Reset Layout returns to
 
     def hide_stale_tab_bars(self) -> int:
         """Hide dock tab bars Qt left behind; how many were hidden.
@@ -547,6 +564,8 @@ def default_window_size(available: QSize | None) -> QSize:
     where the screen allows; 1600×960 without a (real) screen, as in a screenshot."""
     if available is None or available.width() < 1000:
         return QSize(1600, 960)
-    width = max(min(1280, available.width()), int(available.width() * 0.85))
+    # A laptop's screen (1366 wide) gets all its width: 85% of it is under 1280, and 1280 left its
+    # side docks too narrow for their panels (they scrolled sideways).
+    width = available.width() if available.width() * 0.85 < 1280 else int(available.width() * 0.85)
     height = max(min(800, available.height()), int(available.height() * 0.88))
     return QSize(min(width, available.width()), min(height, available.height()))

@@ -257,3 +257,20 @@ def test_every_toolbar_button_shows_in_a_1280_px_window(window, qtbot):
     assert all(b.isVisible() and b.geometry().right() < bar.width() for b in buttons)
     assert window.remove_layer_action.iconText() == "Remove Layer 1"
     assert window.remove_layer_action.text() == "&Remove Hidden Layer 1"   # the menu's full name
+
+
+def test_a_laptop_window_gives_its_side_docks_room_for_their_panels(qtbot, monkeypatch):
+    """A 1366-wide window: no side dock scrolls sideways (the left column once did, 372 < 382 px)."""
+    import gui.main_window
+    laptop = default_window_size(QSize(1366, 740))
+    assert laptop.width() == 1366                            # a laptop gets its whole width
+    monkeypatch.setattr(gui.main_window, "default_window_size", lambda available: laptop)
+    w = MainWindow(restore_settings=False)                   # sized as on the laptop's screen
+    qtbot.addWidget(w)
+    w.show()
+    docks = [w.data_dock, w.boundary_dock, w.training_dock, w.runs_dock]
+    qtbot.waitUntil(lambda: all(d.width() >= d.widget().panel().minimumSizeHint().width() for d in docks))
+    for _ in range(3):
+        QApplication.processEvents()
+    assert not any(d.widget().horizontalScrollBar().isVisible() for d in docks)
+    w.close()
