@@ -266,7 +266,7 @@ class MatrixView(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(self._header)
         layout.addWidget(self.stack, 1)
-        layout.addLayout(self._footer)
+        layout.addWidget(self.footer)
         self._style()
         self.show_numbers(False)
 
@@ -305,9 +305,8 @@ class MatrixView(QWidget):
         """The table of numbers (True) or the heat map (False)."""
         (self.numbers_button if numbers else self.heatmap_button).setChecked(True)
         self.stack.setCurrentWidget(self.table if numbers else self.plot)
-        self.key.setVisible(not numbers)      # colours mean nothing beside the numbers
-        self.hover.setVisible(not numbers)
-        self.hint.setVisible(numbers)
+        # Colours mean nothing beside the numbers: the table's line is the hint instead of the key.
+        self.footer.setCurrentWidget(self.hint if numbers else self.key)
         self._follow_column()
         self.mode_changed.emit("numbers" if numbers else "heatmap")
 
@@ -379,6 +378,7 @@ class MatrixView(QWidget):
         axes = {"left": IndexAxis("left"), "top": IndexAxis("top")}
         self.plot = _named(pg.PlotWidget(axisItems=axes), "Heat map",
                            "Each cell is one entry: row i of the matrix is row i here, top to bottom.\n"
+                           "Hover a cell: its exact value, in place of the colour key below.\n"
                            "Wheel: zoom · drag: pan · Ctrl+= / Ctrl+- / Ctrl+0: zoom in, out, fit")
         self.plot.setFocusPolicy(Qt.StrongFocus)
         self.plot.setMenuEnabled(False)
@@ -429,8 +429,10 @@ class MatrixView(QWidget):
         self.low_label = _named(QLabel(), "Lowest colour value", f"The value drawn deepest {NEGATIVE_NAME}")
         self.bar = _named(ColourBar(), "Colour bar", "")
         self.high_label = _named(QLabel(), "Highest colour value", f"The value drawn deepest {POSITIVE_NAME}")
-        # The entry under the mouse gets a line of its own, as wide as the view: the exact value
-        # first, so a narrow view cuts the position, never the number.
+        # The entry under the mouse takes the colour key's line while the mouse is over the map, as
+        # wide as the view: the exact value first, so a narrow view cuts the position, never the
+        # number. One line for both leaves the map a line taller (a panel of small views, such as
+        # the step panel in presentation type, had 75 px maps under two lines of 20 px).
         self.hover = _named(QLabel(HOVER_PROMPT), "Entry under the mouse",
                             "The exact value of the entry under the mouse pointer")
         self.hint = _named(QLabel("Hover for an exact value"), "Hint",
@@ -455,11 +457,11 @@ class MatrixView(QWidget):
         for button in (self.zoom_out, self.zoom_in, self.zoom_fit):
             self._header.addSpacing(3)
             self._header.addWidget(button)
-        self._footer = QVBoxLayout()
-        self._footer.setSpacing(2)
-        self._footer.addWidget(self.key)
-        self._footer.addWidget(self.hover)
-        self._footer.addWidget(self.hint)
+        self.footer = QStackedWidget()
+        for page in (self.key, self.hover, self.hint):
+            self.footer.addWidget(page)
+        self.footer.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+        self.plot.viewport().installEventFilter(self)   # leaving the map brings the key back
 
     def _build_shortcuts(self) -> None:
         for keys, action in ((("Ctrl+=", "Ctrl++"), lambda: self.zoom(+1)),
@@ -573,6 +575,17 @@ class MatrixView(QWidget):
         inside = self.view_box.sceneBoundingRect().contains(scene_pos) and 1 <= row <= n and 1 <= col <= m
         self.hover.setText(f"{float(self._array[row - 1, col - 1])!r}   at row {row:,}, column {col:,}"
                            if inside else HOVER_PROMPT)
+        self._show_hover(inside)
+
+    def _show_hover(self, hovering: bool) -> None:
+        """The value under the mouse in place of the colour key, the key again once it leaves."""
+        if self.footer.currentWidget() is not self.hint:   # the table has tooltips of its own
+            self.footer.setCurrentWidget(self.hover if hovering else self.key)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Leave and watched is self.plot.viewport():
+            self._show_hover(False)
+        return super().eventFilter(watched, event)
 
     # --- look -------------------------------------------------------------------------------------
     def _style(self) -> None:
@@ -587,6 +600,10 @@ class MatrixView(QWidget):
             axis.setPen(pg.mkPen(mid))
             axis.setTextPen(pg.mkPen(text))
             axis.setTickFont(self.font())
+        # Half a line under the map: the last row's number (at the bottom edge, with no axis
+        # below) was cut in half.
+        half = QFontMetrics(self.font()).height() // 2
+        self.plot.getPlotItem().layout.setContentsMargins(0, 0, 2, half)
         halo, core = (QColor("#000000"), QColor("#ffffff")) if not dark else (QColor("#000000"), QColor("#ffe066"))
         for item, color, width in ((self.outline_halo, halo, 5.0), (self.outline, core, 2.0)):
             pen = QPen(color, width)

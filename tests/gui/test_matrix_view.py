@@ -220,3 +220,24 @@ def test_the_title_is_never_clipped_and_the_key_fills_its_width(qtbot):
     y = image.height() // 2
     left, right = image.pixelColor(2, y), image.pixelColor(image.width() - 3, y)
     assert left.red() > left.blue() and right.blue() > right.red()   # orange end, blue end
+
+
+def test_the_hovered_value_takes_the_keys_line_and_gives_it_back(view, qtbot):
+    """One line under the map: the colour key, the exact value while the mouse is over the map,
+    the key again once it leaves; the numbers' hint in the table. (The key and the hover line
+    were two lines, which took a small view's map a line of its height.)"""
+    A = np.array([[0.1234567890123, -2.0], [3.5, -0.000123456789]])
+    view.set_matrix("A[1]", A)
+    qtbot.wait(10)
+    line = view.footer.sizeHint().height()
+    assert line <= max(view.key.sizeHint().height(), view.hover.sizeHint().height()) + 1
+    assert view.footer.currentWidget() is view.key
+    _move_mouse_to_cell(view, 1, 2)
+    assert view.footer.currentWidget() is view.hover and repr(-2.0) in view.hover.text()
+    QApplication.sendEvent(view.plot.viewport(), QEvent(QEvent.Leave))
+    assert view.footer.currentWidget() is view.key and view.key.isVisibleTo(view)
+    view.show_numbers(True)
+    assert view.footer.currentWidget() is view.hint and view.hint.isVisibleTo(view)
+    qtbot.wait(60)
+    _move_mouse_to_cell(view, 2, 2)   # the hidden map's moves never replace the table's hint
+    assert view.footer.currentWidget() is view.hint
