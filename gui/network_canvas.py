@@ -95,7 +95,8 @@ class NetworkCanvas(QWidget):
         return self._maps.values.get((l, u))
 
     def neuron_image(self, l: int, u: int):
-        """The QImage drawn inside the node of unit u of layer l, or None."""
+        """The QImage of unit u of layer l's map (drawn inside its node when the node is at least
+        MIN_MAP_RADIUS, enlarged on hover), or None."""
         return self._maps.images.get((l, u))
 
     def map_grid(self):
@@ -529,7 +530,9 @@ class NetworkCanvas(QWidget):
             return
         self._maps_stale = False
         self._maps.set_data(self.controller.data)
-        if self._radius < MIN_MAP_RADIUS or self._maps.grid is None:
+        # Nodes too small for a map inside (a laptop's canvas) still get theirs: hovering one
+        # enlarges it; paintEvent draws maps inside nodes of MIN_MAP_RADIUS or more only.
+        if self._maps.grid is None:
             self._maps.clear()
         else:
             self._maps.update(self.controller.network, self.drawn_units(), theme.is_dark(self.palette()))

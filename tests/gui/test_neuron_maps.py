@@ -99,11 +99,25 @@ def test_a_collapsed_layer_has_maps_only_for_its_drawn_neurons(canvas, controlle
     np.testing.assert_array_equal(canvas.neuron_map(1, 99), engine_maps(controller).hidden[0][99])
 
 
-def test_small_nodes_and_image_data_draw_no_map(canvas, controller, qtbot):
+def test_small_nodes_draw_no_map_inside_but_hovering_one_enlarges_it(canvas, controller, qtbot):
+    """A laptop's canvas (1366×768): nodes too small for a map inside still show it on hover."""
     canvas.resize(1200, 300)
     settle(canvas, qtbot)
-    assert canvas._radius < MIN_MAP_RADIUS and canvas.neuron_image(1, 0) is None
-    canvas.resize(1200, 760)
+    assert canvas._radius < MIN_MAP_RADIUS
+    node = canvas._nodes[1][1][1]
+    controller.set_parameters(scaled(controller.network.parameters, 20.0))   # maps far from neutral
+    settle(canvas, qtbot)
+    image = canvas.grab().toImage()
+    ratio = image.devicePixelRatio()
+    centre = image.pixelColor(int(node.x() * ratio), int(node.y() * ratio))
+    assert centre == canvas.palette().color(canvas.backgroundRole()) or centre.saturation() < 30   # plain fill
+    qtbot.mouseMove(canvas, node.toPoint())
+    qtbot.waitUntil(canvas.popup.isVisible, timeout=2000)
+    assert canvas.popup.title.text() == "Layer 1, unit 2"
+    assert canvas.popup.view.image == enlarged(controller, 1, 1)
+
+
+def test_image_data_draws_no_map(canvas, controller, qtbot):
     settle(canvas, qtbot)
     assert canvas.neuron_image(1, 0) is not None
     rng = np.random.default_rng(0)
