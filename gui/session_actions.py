@@ -336,6 +336,12 @@ class SessionActions(QObject):
         """(session, runs, open run number, iteration) as copies another thread may write."""
         w = self.window
         session, runs = detached(w.controller.session, w.training.runs.runs)
+        # While the timeline shows a moment of the past, the window's network holds that moment's
+        # weights; the file is the present (the iteration saved is the present's), so it gets the
+        # present's weights, which the training controller keeps aside meanwhile.
+        present = getattr(w.training, "_present", None) if w.training.viewing is not None else None
+        if present is not None:
+            session.network.parameters = {k: v.copy() for k, v in present.items()}
         current = w.training.current.number if w.training.current is not None else None
         return session, runs, current, w.training.iteration
 

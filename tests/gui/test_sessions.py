@@ -269,3 +269,19 @@ def test_a_crash_mid_autosave_leaves_no_half_written_file_for_good(qtbot, tmp_pa
     assert not half.exists() and other.exists()
     assert not w.sessions.recovery_path.exists()   # nothing to offer: the half was no session
     w.close()
+
+
+def test_saving_while_the_timeline_shows_the_past_saves_the_present(window, qtbot, tmp_path):
+    t = window.training
+    t.set_hyperparameters(iterations=300)
+    t.play()
+    qtbot.waitUntil(lambda: t.state == "idle" and t.iteration >= 300, timeout=20000)
+    present = window.controller.network.parameters["W1"].copy()
+    t.show_past(0)                                   # the first moment: iteration 0
+    assert t.viewing == 0
+    assert not np.array_equal(window.controller.network.parameters["W1"], present)
+    assert window.sessions.save_to(tmp_path / "lecture.h5")
+    saved = load_session(tmp_path / "lecture.h5")
+    assert saved.iteration == 300
+    assert np.array_equal(saved.session.network.parameters["W1"], present)   # not the moment shown
+    assert t.viewing is not None                                                  # the view stays
