@@ -3,7 +3,7 @@ neuron maps show the network as it was then. Play (or "Present") goes on from th
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QWidget
 
 from .train_actions import keep_keys
 
@@ -18,8 +18,11 @@ class TimelineBar(QWidget):
                                "each moment as it was (training pauses)")
         self.slider.setAccessibleName("Timeline of the run")
         self.label = QLabel()
-        self.label.setMinimumWidth(150)
+        # Never narrower than its text (a laptop's dock clipped "iteration 10,000 (prese"): the
+        # slider gives way instead.
+        self.label.setSizePolicy(QSizePolicy.Minimum, QSizePolicy.Preferred)
         self.label.setAccessibleName("Moment shown")
+        self.label.setToolTip("The iteration shown: the present (the latest), or a past moment")
         self.present = QPushButton("Present")
         self.present.setToolTip("Back to the latest parameters (Play also goes on from the present)")
         self.present.setAccessibleName("Back to the present")
@@ -50,9 +53,9 @@ class TimelineBar(QWidget):
         self.slider.setEnabled(len(moments) > 1)
         self.present.setEnabled(viewing is not None)
         if viewing is not None:
-            self.label.setText(f"<b>iteration {viewing:,}</b> (past)")
+            self.label.setText(f"<b>{viewing:,}</b> (past)")   # the iteration: the status line names it
         elif moments:
-            self.label.setText(f"iteration {moments[-1][0]:,} (present)")
+            self.label.setText(f"{moments[-1][0]:,} (present)")
         else:
             self.label.setText("no moments yet")
 

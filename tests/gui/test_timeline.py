@@ -71,3 +71,19 @@ def test_after_a_reset_or_an_edit_the_timeline_offers_no_moments_of_the_ended_ru
     t.show_past(0)                                           # e.g. the presentation's [ key
     assert t.viewing is None
     assert all(np.array_equal(c.network.parameters[k], start[k]) for k in start)
+
+
+def test_the_moment_is_never_clipped_in_the_narrowest_training_panel(window, qtbot, monkeypatch):
+    """A laptop's dock once showed "iteration 10,000 (prese": the slider gives way, not the text."""
+    from PySide6.QtWidgets import QApplication
+    panel, t = window.training_panel, window.training
+    monkeypatch.setattr(t, "timeline", lambda: [(0, {}), (10_000, {})])
+    bar = panel.timeline
+    bar.refresh()
+    assert bar.label.text() == "10,000 (present)"
+    window.training_dock.setFloating(True)                  # the panel alone, at its minimum width
+    window.training_dock.resize(panel.minimumSizeHint().width(), 600)
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: panel.width() <= panel.minimumSizeHint().width() + 20)
+    assert bar.label.width() >= bar.label.sizeHint().width()
+    assert bar.slider.width() >= 20
