@@ -125,7 +125,7 @@ class GradCheckPanel(QWidget):
     finished = Signal(list)              # the TensorChecks of a completed check
     _delivered = Signal(object)          # worker → GUI thread (queued): an Outcome
 
-    def __init__(self, controller, parent=None):
+    def __init__(self, controller, stepping=None, parent=None):
         super().__init__(parent)
         self.controller = controller
         self._thread: threading.Thread | None = None
@@ -142,6 +142,11 @@ class GradCheckPanel(QWidget):
             app.aboutToQuit.connect(self.shutdown)
         self._label_choices()
         self._style()
+        if stepping is not None:
+            # "The current batch": a check after stepping with the first 8 examples uses those 8
+            # (it can still be changed here, until the step batch changes again).
+            self._follow_step_batch(stepping.batch_size)
+            stepping.batch_changed.connect(self._follow_step_batch)
 
     # --- public API -------------------------------------------------------------------------------
     def run_check(self) -> bool:
@@ -244,7 +249,8 @@ class GradCheckPanel(QWidget):
         top.addWidget(self.status, 1)
 
         self.batch_combo = _named(QComboBox(), "Examples to check on",
-                                  "The cost J is taken over these training examples (columns of X)")
+                                  "The cost J is taken over these training examples (columns of X); it follows "
+                                  "the step-through batch")
         for k in BATCH_SIZES:
             self.batch_combo.addItem("", k)
         self.batch_combo.addItem("", ALL_EXAMPLES)
@@ -342,6 +348,11 @@ class GradCheckPanel(QWidget):
             self.batch_combo.setItemText(i, text)
         auto = entries_limit(AUTO, self.controller.network)
         self.entries_combo.setItemText(0, "auto: all" if auto is None else f"auto: {auto} sampled")
+
+    def _follow_step_batch(self, k: int | None) -> None:
+        index = self.batch_combo.findData(ALL_EXAMPLES if k is None else k)
+        if index >= 0:
+            self.batch_combo.setCurrentIndex(index)
 
     def _set_busy(self, busy: bool, examples: int = 0, seconds: float = 0.0) -> None:
         self.check_button.setEnabled(not busy)

@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.runs_panel = RunsPanel(self.training)
         self.gradient_panel = GradientPanel(self.training)
         self.stepping_panel = SteppingPanel(self.stepping, self.step_actions.all())
-        self.gradcheck_panel = GradCheckPanel(self.controller)
+        self.gradcheck_panel = GradCheckPanel(self.controller, self.stepping)
         self.boundary_dock = self._dock("Decision Boundary", "boundaryDock", self.boundary_panel,
                                         Qt.LeftDockWidgetArea)
         self.cost_dock = self._dock("Cost", "costDock", self.cost_panel, Qt.BottomDockWidgetArea)

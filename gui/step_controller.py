@@ -20,6 +20,7 @@ MAX_PASSES_KEPT = 20    # completed passes one can step back into (a cat-sized p
 class StepController(QObject):
     changed = Signal()            # the current step (or the pass) changed
     active_changed = Signal(bool)
+    batch_changed = Signal(object)   # k, or None for the whole training set
 
     def __init__(self, controller, training, parent=None):
         super().__init__(parent)
@@ -54,7 +55,10 @@ class StepController(QObject):
         self.active_changed.emit(on)
 
     def set_batch_size(self, k: int | None) -> None:
+        changed = k != self.batch_size
         self.batch_size = k
+        if changed:
+            self.batch_changed.emit(k)
         if self.follow is not None and self.follow >= self.m:
             self.follow = None
         self._rebuild()

@@ -265,3 +265,19 @@ def test_the_panels_mnemonics_clash_with_no_menu_or_other_label(window, qtbot):
     window.activateWindow()
     qtbot.keyClick(window.canvas, Qt.Key_M, Qt.AltModifier)
     assert window.stepping_panel.batch.hasFocus()
+
+
+def test_the_gradient_check_uses_the_step_batch(window, qtbot):
+    """"Runs the gradient check on the current network and batch": after stepping with the first
+    8 examples (or the whole set), Check gradients checks on those, not on a batch of its own."""
+    from gui.gradcheck_panel import ALL_EXAMPLES
+    combo = window.gradcheck_panel.batch_combo
+    assert combo.currentData() == window.stepping.batch_size == 4
+    window.stepping.set_active(True)
+    window.stepping_panel.batch.setCurrentIndex(window.stepping_panel.batch.findData(8))
+    assert window.stepping.batch_size == 8 and combo.currentData() == 8
+    window.stepping.set_batch_size(None)
+    assert combo.currentData() == ALL_EXAMPLES
+    with qtbot.waitSignal(window.gradcheck_panel.finished, timeout=20000):
+        assert window.gradcheck_panel.run_check()
+    assert f"{window.controller.data.m:,} examples" in window.gradcheck_panel.details.text()
