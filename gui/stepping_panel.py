@@ -83,11 +83,6 @@ class TensorRow(QWidget):
         tallest = max((v.minimumSizeHint().height() for v in views), default=0)
         self.scroll.setMinimumHeight(tallest + self.scroll.horizontalScrollBar().sizeHint().height())
 
-    def eventFilter(self, watched, event):
-        if event.type() == event.Type.Resize and watched is self.equation_scroll.viewport():
-            self._fit_equations()
-        return super().eventFilter(watched, event)
-
     def changeEvent(self, event):
         super().changeEvent(event)
         if event.type() == event.Type.FontChange:
