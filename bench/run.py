@@ -34,7 +34,7 @@ HAND_WRITTEN = "<!-- Hand-written below this line: `python -m bench` keeps it wh
 
 # Iterations per timed run: each run takes ~0.1-0.5 s, long enough to swamp the timer and short
 # enough that a repeat of every contender fits in a couple of seconds.
-DEFAULT_ITERATIONS = {"flower-2-4-1": 3000, "flower-2-8x6-1": 800, "cat": 40}
+DEFAULT_ITERATIONS = {"flower-2-4-1": 3000, "flower-2-8x6-1": 800, "cat": 60}
 SHORT = {"flower-2-4-1": "[2, 4, 1] flower", "flower-2-8x6-1": "[2, 8×6, 1] flower",
          "cat": "[12288, 20, 7, 5, 1] cat"}
 GOAL_FLOOR = {"flower-2-4-1": 1.30, "flower-2-8x6-1": 1.30, "cat": 1.10}
@@ -285,7 +285,7 @@ def main(argv=None) -> int:
     parser.add_argument("--only", nargs="+", choices=keys, default=keys, metavar="WORKLOAD",
                         help=f"engine workloads to measure: {', '.join(keys)} (default: all)")
     parser.add_argument("--iterations", type=int, help="iterations per timed run (default: per workload)")
-    parser.add_argument("--repeats", type=int, default=7, help="interleaved repeats (default 7)")
+    parser.add_argument("--repeats", type=int, default=9, help="interleaved repeats (default 9)")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even when installed")
     parser.add_argument("--no-gui", action="store_true", help="engine only")
     parser.add_argument("--gui-seconds", type=float, default=5.0, help="length of the live-training measurement")
