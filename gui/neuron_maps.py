@@ -22,6 +22,7 @@ from . import theme
 
 GRID_RESOLUTION = 48     # per-neuron maps: 2,304 points, a few milliseconds for a deep network
 DETAIL_RESOLUTION = 120  # the hovered neuron's enlarged map: sharp at 180 px, only while hovering
+MIN_POPUP_MAP = 96      # px: the smallest the enlarged map gets to fit a short canvas
 MIN_MAP_RADIUS = 9       # px: smaller nodes get no map (it would be a few coloured pixels)
 LUT_SIZE = 256
 NEUTRAL_LIGHT = "#f6f6f3"
@@ -362,13 +363,14 @@ class NeuronPopup(QFrame):
         for w in (self.title, self.view, self.bar, self.caption, self.details):
             layout.addWidget(w)
         self.setFixedWidth(self.SIZE + 20)
+        self._size = self.SIZE           # the map's side, before fitting a short canvas (place_beside)
         self.hide()
 
     def set_scale(self, k: float) -> None:
         """The enlarged map × k (presentation mode: the card must read from the back of the room)."""
-        size = round(self.SIZE * k)
-        self.view.setFixedSize(size, size)
-        self.setFixedWidth(size + 20)
+        self._size = round(self.SIZE * k)
+        self.view.setFixedSize(self._size, self._size)
+        self.setFixedWidth(self._size + 20)
 
     def show_map(self, title: str, image: QImage, colors: np.ndarray, labels, caption: str,
                  details: str) -> None:
@@ -384,20 +386,32 @@ class NeuronPopup(QFrame):
         self.setAccessibleDescription(f"{caption} {details}")
         # Word-wrapped labels need the height for this width; adjustSize on a hidden child would
         # squeeze the map instead.
+        self.view.setFixedSize(self._size, self._size)
+        self._fit()
+
+    def _fit(self) -> None:
         layout = self.layout()
         layout.invalidate()
         layout.activate()
         self.resize(self.width(), layout.totalHeightForWidth(self.width()))
 
     def place_beside(self, center: QPointF, radius: float, top: float = 4) -> None:
-        """Right of the node if it fits, else left; kept inside the parent and, when it fits,
-        below `top` (the canvas's layer headers stay visible)."""
+        """Right of the node if it fits, else left; kept inside the part of the parent on screen
+        (the canvas scrolls on a laptop) and, when it fits, below `top` (the layer headers stay
+        visible). A card taller than that room gets a smaller map rather than a cut-off text."""
         parent = self.parentWidget()
+        room = parent.visibleRegion().boundingRect()
+        if room.isEmpty():
+            room = parent.rect()
+        if self.height() > room.height() - 8:
+            side = max(MIN_POPUP_MAP, self.view.width() - (self.height() - room.height() + 8))
+            self.view.setFixedSize(side, side)
+            self._fit()
         gap = radius + 12
         x = center.x() + gap
-        if x + self.width() > parent.width() - 4:
+        if x + self.width() > room.right() - 4:
             x = center.x() - gap - self.width()
         y = center.y() - self.height() / 2
-        x = min(max(4, x), parent.width() - self.width() - 4)
-        y = max(min(max(top, y), parent.height() - self.height() - 4), 4)
+        x = min(max(room.left() + 4, x), room.right() - self.width() - 4)
+        y = max(min(max(top, y), room.bottom() - self.height() - 4), room.top() + 4)
         self.move(int(x), int(y))

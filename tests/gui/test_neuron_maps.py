@@ -115,6 +115,14 @@ def test_small_nodes_draw_no_map_inside_but_hovering_one_enlarges_it(canvas, con
     qtbot.waitUntil(canvas.popup.isVisible, timeout=2000)
     assert canvas.popup.title.text() == "Layer 1, unit 2"
     assert canvas.popup.view.image == enlarged(controller, 1, 1)
+    card = canvas.popup.geometry()                         # the whole card on the short canvas:
+    assert card.top() >= 0 and card.bottom() <= canvas.height()   # a smaller map, not cut-off text
+    assert canvas.popup.view.width() < canvas.popup.SIZE
+    canvas.resize(1200, 760)                               # room again: the full-size map
+    settle(canvas, qtbot)
+    qtbot.mouseMove(canvas, canvas._nodes[1][2][1].toPoint())
+    qtbot.waitUntil(lambda: canvas.popup.title.text() == "Layer 1, unit 3", timeout=2000)
+    assert canvas.popup.view.width() == canvas.popup.SIZE
 
 
 def test_image_data_draws_no_map(canvas, controller, qtbot):
