@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .cost import compute_cost
+from .cost import compute_cost, l2_cost
 from .network import Network
 from .propagation import LayerCache, LayerGrads, layer_backward, layer_forward, linear_backward, output_dA
 from .update import update_parameters
@@ -151,11 +151,18 @@ class Stepper:
 
     def _cost(self, L, s: _State):
         AL, Y = s.A, self.Y
-        cost = compute_cost(AL, Y)
+        # The cost training reports and minimises: with L2 its (λ/2m) Σ‖W[l]‖² too, the term
+        # whose derivative is the (λ/m) W[l] in each dW[l] below.
+        cross_entropy = compute_cost(AL, Y)
+        penalty = l2_cost(s.parameters, L, self.l2, Y.shape[1])
+        cost = cross_entropy + penalty
         dZ = AL - Y  # where the sigmoid meets cross-entropy: dZ[L] = A[L] − Y
+        l2_terms = ["+ (λ/2m) Σ‖W[l]‖²"] if self.l2 else []
+        note = (f"J = {cross_entropy:.6f} + {penalty:.6f} = {cost:.6f}, λ = {self.l2:g}" if self.l2
+                else f"J = {cost:.6f}")
         eqs = [Equation(Term("J", ()), ["−(1/m) Σ [", Term("Y", Y.shape), "log", Term(f"A[{L}]", AL.shape),
-                                          "+ (1 − Y) log(1 −", Term(f"A[{L}]", AL.shape), ")]"],
-                        f"J = {cost:.6f}")]
+                                          "+ (1 − Y) log(1 −", Term(f"A[{L}]", AL.shape), ")]"] + l2_terms,
+                        note)]
         result = StepResult(Step("cost", L), eqs, {f"A[{L}]": AL, "Y": Y}, {"J": np.array([[cost]])},
                             s.caches)
         return result, s._replace(cost=cost, dZ=dZ)

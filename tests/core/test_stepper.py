@@ -110,3 +110,24 @@ def test_backward_at_the_output_shows_dA_L_while_A_minus_Y_flows_on(setup):
     assert np.array_equal(r.writes["dZ[3]"], AL - Y)
     assert r.equations[0].lhs.symbol == "dA[3]" and r.equations[0].lhs.shape == (1, 4)
     assert r.equations[1].text() == "dZ[3] (1, 4) = dA[3] (1, 4) * σ′( Z[3] (1, 4) ) = A[3] (1, 4) − Y (1, 4)"
+
+
+def test_with_l2_the_cost_is_the_one_training_minimises(setup):
+    """dW[l] had the (λ/m) W[l] term but J lacked (λ/2m) Σ‖W[l]‖²: the cost on screen was not
+    the cost training reports."""
+    from core.cost import l2_cost
+    from core.gradcheck import total_cost
+    net, X, Y = setup
+    stepper = Stepper(net, X, Y, learning_rate=0.5, l2=0.7)
+    for _ in range(net.L + 1):
+        result = stepper.forward_step()
+    assert result.step.kind == "cost"
+    J = result.writes["J"][0, 0]
+    assert J == pytest.approx(total_cost(X, Y, net.parameters, net.activations, l2=0.7), rel=1e-12)
+    assert l2_cost(net.parameters, net.L, 0.7, 4) > 0.01 and J > compute_cost(stepper.state.A, Y) + 0.01
+    assert "λ/2m" in result.equations[0].text() and "λ = 0.7" in result.equations[0].note
+    plain = Stepper(net, X, Y, learning_rate=0.5)
+    for _ in range(net.L + 1):
+        plain_result = plain.forward_step()
+    assert "λ" not in plain_result.equations[0].text()
+    assert plain_result.writes["J"][0, 0] == compute_cost(plain.state.A, Y)
