@@ -107,7 +107,7 @@ class SteppingPanel(QWidget):
             b.setAccessibleName(action.text().replace("&", ""))
             controls.addWidget(b)
             self.buttons.append(b)
-        self.numbers = QCheckBox("Numbers")
+        self.numbers = QCheckBox("N&umbers")   # Alt+U: plain N is the next step
         self.numbers.setToolTip("Every matrix as a table of numbers instead of a heat map (hover a number "
                                 "for its exact value)")
         self.numbers.setAccessibleName("Show numbers instead of heat maps")

@@ -254,9 +254,12 @@ def test_the_panels_mnemonics_clash_with_no_menu_or_other_label(window, qtbot):
         match = re.search(r"&(\w)", text)
         return match.group(1).lower() if match else None
 
+    from PySide6.QtWidgets import QAbstractButton
     menus = [letter(a.text()) for a in window.menuBar().actions()]
     labels = [l for l in window.findChildren(QLabel) if l.buddy() is not None and letter(l.text())]
-    letters = menus + [letter(l.text()) for l in labels]
+    buttons = [b for b in window.findChildren(QAbstractButton) if letter(b.text())]
+    letters = menus + [letter(w.text()) for w in labels + buttons]
+    assert "u" in letters   # Alt+U: the step panel's Numbers
     assert len(letters) == len(set(letters)), sorted(letters)
     # Alt+M reaches the step batch: the keyboard user chooses "first 8" without the mouse.
     window.stepping.set_active(True)
