@@ -243,6 +243,7 @@ class MatrixView(QWidget):
     """A named 2-D array: title with the live shape, heat map or numbers, a followed column."""
 
     mode_changed = Signal(str)   # "heatmap" or "numbers"
+    column_clicked = Signal(int)  # a column (0-based) clicked: its header in the table, or on the map
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -407,6 +408,7 @@ class MatrixView(QWidget):
             item.setVisible(False)
             self.plot.addItem(item)
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
     def _build_table(self) -> None:
         self.model = MatrixModel(self)
@@ -417,6 +419,7 @@ class MatrixView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.setCornerButtonEnabled(False)
+        self.table.horizontalHeader().sectionClicked.connect(self.column_clicked.emit)
         for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
             # Fixed, uniform sections: no measuring of 12288 columns.
             header.setSectionResizeMode(QHeaderView.Fixed)
@@ -576,6 +579,16 @@ class MatrixView(QWidget):
         self.hover.setText(f"{float(self._array[row - 1, col - 1])!r}   at row {row:,}, column {col:,}"
                            if inside else HOVER_PROMPT)
         self._show_hover(inside)
+
+    def _on_mouse_clicked(self, event) -> None:
+        """A plain click (not the end of a drag that pans) on a cell names its column."""
+        if event.button() != Qt.LeftButton or event.double():
+            return
+        n, m = self._array.shape
+        point = self.view_box.mapSceneToView(event.scenePos())
+        row, col = int(round(point.y())), int(round(point.x()))
+        if self.view_box.sceneBoundingRect().contains(event.scenePos()) and 1 <= row <= n and 1 <= col <= m:
+            self.column_clicked.emit(col - 1)
 
     def _show_hover(self, hovering: bool) -> None:
         """The value under the mouse in place of the colour key, the key again once it leaves."""

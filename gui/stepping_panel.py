@@ -26,9 +26,10 @@ SIDE_BY_SIDE_RATIO = 1.3    # width/height from which maths and tensors sit side
 class TensorRow(QWidget):
     """A labelled row of MatrixViews ("Read" or "Wrote") that scrolls sideways on its own."""
 
-    def __init__(self, label: str, tooltip: str, parent=None):
+    def __init__(self, label: str, tooltip: str, follow=None, parent=None):
         super().__init__(parent)
         self.views: list[MatrixView] = []
+        self._follow = follow   # called with the example (column) a click chose
         self.label = QLabel(f"<b>{label}</b>")
         self.label.setAccessibleName(f"{label} by this step")
         self.label.setToolTip(tooltip)
@@ -55,6 +56,7 @@ class TensorRow(QWidget):
         while len(self.views) < len(tensors):
             view = MatrixView()
             view.set_tools_visible(False)   # the panel switches all views at once: more room for the map
+            view.column_clicked.connect(lambda column, v=view: self._clicked(v, column))
             self._row.insertWidget(len(self.views), view)
             self.views.append(view)
         for view, (name, array) in zip(self.views, tensors.items()):
@@ -62,7 +64,7 @@ class TensorRow(QWidget):
             view.setToolTip(f"{name}: {self.label.toolTip()}")
             # Only matrices with one column per example (Z, A, dZ, dA, Y) follow an example;
             # the columns of W and dW are units of the previous layer.
-            per_example = name.lstrip("d")[:1] in ("Z", "A", "Y")
+            per_example = _per_example(name)
             view.highlight_column(follow if per_example else None)
             if view.numbers_button.isChecked() != numbers:
                 view.show_numbers(numbers)
@@ -73,6 +75,11 @@ class TensorRow(QWidget):
             view.hide()
         self.setVisible(bool(tensors))
         self._fit_height()
+
+    def _clicked(self, view: MatrixView, column: int) -> None:
+        """Clicking an example's column (its header in a table, a cell on a map) follows it."""
+        if self._follow is not None and _per_example(view.name()):
+            self._follow(column)
 
     def shown(self) -> dict:
         return {v.name(): v.matrix() for v in self.views if not v.isHidden()}
@@ -133,7 +140,8 @@ class SteppingPanel(QWidget):
         self.follow.setRange(0, 16)
         self.follow.setSpecialValueText("follow: none")
         self.follow.setPrefix("follow ")
-        self.follow.setToolTip("Highlight one example's column in every matrix of every step")
+        self.follow.setToolTip("Highlight one example's column in every matrix of every step "
+                               "(or click the example's column in Z, A, dZ, dA or Y)")
         self.follow.setAccessibleName("Example to follow")
         options.addWidget(batch_label)
         options.addWidget(self.batch)
@@ -172,8 +180,8 @@ class SteppingPanel(QWidget):
         self.maths_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
 
         # The tensors: what the step read, what it wrote, one labelled row each.
-        self.reads = TensorRow("Read", "a tensor this step read")
-        self.writes = TensorRow("Wrote", "a tensor this step wrote")
+        self.reads = TensorRow("Read", "a tensor this step read", stepping.set_follow)
+        self.writes = TensorRow("Wrote", "a tensor this step wrote", stepping.set_follow)
         tensors = QWidget()
         tensors_box = QVBoxLayout(tensors)
         tensors_box.setContentsMargins(0, 0, 0, 0)
@@ -346,6 +354,12 @@ class _FollowSpin(QSpinBox):
         super().changeEvent(event)
         if event.type() == event.Type.FontChange:
             self.updateGeometry()
+
+
+def _per_example(name: str) -> bool:
+    """Z, A, dZ, dA and Y have one column per example; the columns of W and dW are units of the
+    previous layer, b and db have one."""
+    return name.lstrip("d")[:1] in ("Z", "A", "Y")
 
 
 def _title(text: str, detail: str = "") -> str:

@@ -1,7 +1,7 @@
 """Step-through mode in the window: the keys, the values shown, stepping back, the canvas highlight."""
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from core.propagation import backward, forward
 from core.update import update_parameters
@@ -284,3 +284,34 @@ def test_the_gradient_check_uses_the_step_batch(window, qtbot):
     with qtbot.waitSignal(window.gradcheck_panel.finished, timeout=20000):
         assert window.gradcheck_panel.run_check()
     assert f"{window.controller.data.m:,} examples" in window.gradcheck_panel.details.text()
+
+
+def test_clicking_an_examples_column_follows_it_everywhere(window, qtbot):
+    """Select column i by clicking it: a header of a table of numbers or a cell of a heat map of
+    Z, A, dZ, dA or Y; a click on W (whose columns are units, not examples) follows nothing."""
+    import pyqtgraph as pg
+    window.resize(1600, 1000)
+    window.stepping.set_active(True)
+    window.stepping_dock.raise_()
+    window.stepping.next()
+    panel = window.stepping_panel
+    views = {v.name(): v for v in panel._views if not v.isHidden()}
+    qtbot.waitUntil(lambda: views["Z[1]"].isVisible())
+    # A click on a cell of the map of Z[1], in column 3.
+    z = views["Z[1]"]
+    point = z.plot.mapFromScene(z.view_box.mapViewToScene(pg.Point(3.0, 1.0)))
+    qtbot.mouseClick(z.plot.viewport(), Qt.LeftButton, pos=point)
+    assert window.stepping.follow == 2
+    assert all(v.highlighted_column() == 2 for n, v in views.items() if n[0] in "ZA")
+    # W[1]'s columns are units of layer 0: clicking one changes nothing.
+    w = views["W[1]"]
+    point = w.plot.mapFromScene(w.view_box.mapViewToScene(pg.Point(1.0, 1.0)))
+    qtbot.mouseClick(w.plot.viewport(), Qt.LeftButton, pos=point)
+    assert window.stepping.follow == 2
+    # In the tables, a column's header.
+    panel.numbers.setChecked(True)
+    a = views["A[1]"]
+    header = a.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(header.sectionViewportPosition(3) + 5, 5))
+    assert window.stepping.follow == 3 and panel.follow.value() == 4   # the spin box counts from 1
+    assert "column 4" in views["Z[1]"].title.text()
