@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPalette
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QLabel,
                                QMainWindow, QMessageBox, QScrollArea, QStyle, QTabBar)
 
@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.redo_action.setIcon(self.style().standardIcon(QStyle.SP_ArrowForward))
         self.redo_action.setToolTip("Redo what was undone (Ctrl+Shift+Z)")
+        self._tint_arrows()
         self.add_layer_action = self._action("&Add Hidden Layer", self.add_layer, "Ctrl+Shift+A",
                                              ADD_LAYER_TIP)
         self.remove_layer_action = self._action("&Remove Selected Layer", self.remove_selected_layer,
@@ -408,7 +409,16 @@ class MainWindow(QMainWindow):
 
     def set_dark(self, dark: bool) -> None:
         theme.apply_theme(QApplication.instance(), dark)
+        self._tint_arrows()
         self.canvas.refresh()
+
+    def _tint_arrows(self) -> None:
+        """Undo and redo arrows in the palette's text colour (Fusion's are black, lost on dark)."""
+        color = QApplication.instance().palette().color(QPalette.ButtonText)
+        for actions, icon in (((self.undo_button_action, self.undo_action), QStyle.SP_ArrowBack),
+                              ((self.redo_button_action, self.redo_action), QStyle.SP_ArrowForward)):
+            for action in actions:
+                action.setIcon(theme.tinted(self.style().standardIcon(icon), color))
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state)

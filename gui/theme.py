@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pathlib
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 # The course plots its two classes with matplotlib's Spectral map: red for y = 0, blue for y = 1.
@@ -30,6 +30,20 @@ def apply_theme(app: QApplication, dark: bool = False) -> None:
     app.setFont(font)
     app.setPalette(dark_palette() if dark else light_palette())
     app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+
+
+def tinted(icon: QIcon, color: QColor) -> QIcon:
+    """A one-colour icon (Fusion's media and arrow icons are near-black) repainted in `color`:
+    on the dark palette the black ▶ and ▸▸ vanished into the toolbar."""
+    out = QIcon()
+    for size in (16, 24, 32, 48):
+        pixmap = QPixmap(icon.pixmap(size, size))
+        painter = QPainter(pixmap)
+        painter.setCompositionMode(QPainter.CompositionMode_SourceIn)
+        painter.fillRect(pixmap.rect(), color)
+        painter.end()
+        out.addPixmap(pixmap)
+    return out
 
 
 def is_dark(palette: QPalette) -> bool:

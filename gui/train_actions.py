@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import QStyle, QWidget
+
+from .theme import tinted
 
 
 class TrainActions(QObject):
@@ -11,12 +13,10 @@ class TrainActions(QObject):
         super().__init__(parent)
         self.training = training
         style = parent.style()
-        self._play_icon = style.standardIcon(QStyle.SP_MediaPlay)
-        self._pause_icon = style.standardIcon(QStyle.SP_MediaPause)
-        self.play = QAction(self._play_icon, "&Play", parent)
+        self.play = QAction("&Play", parent)
         self.play.setShortcut(QKeySequence(Qt.Key_Space))
         self.play.triggered.connect(training.toggle)
-        self.step = QAction(style.standardIcon(QStyle.SP_MediaSeekForward), "&One Iteration", parent)
+        self.step = QAction("&One Iteration", parent)
         self.step.setShortcut(QKeySequence(Qt.Key_Right))
         self.step.setToolTip("Train exactly one iteration: forward, backward, update (→)")
         self.step.triggered.connect(training.step)
@@ -29,7 +29,21 @@ class TrainActions(QObject):
             action.setShortcutContext(Qt.WindowShortcut)
             action.setStatusTip(action.toolTip())
         training.state_changed.connect(self._on_state)
-        self._on_state(training.state)
+        self._parent = parent
+        self._tint_icons()
+        parent.installEventFilter(self)   # the palette changes (dark theme): icons in its text colour
+
+    def _tint_icons(self) -> None:
+        style, color = self._parent.style(), self._parent.palette().color(QPalette.ButtonText)
+        self._play_icon = tinted(style.standardIcon(QStyle.SP_MediaPlay), color)
+        self._pause_icon = tinted(style.standardIcon(QStyle.SP_MediaPause), color)
+        self.step.setIcon(tinted(style.standardIcon(QStyle.SP_MediaSeekForward), color))
+        self._on_state(self.training.state)
+
+    def eventFilter(self, watched, event):
+        if watched is self._parent and event.type() in (QEvent.PaletteChange, QEvent.ApplicationPaletteChange):
+            self._tint_icons()
+        return False
 
     def all(self) -> list[QAction]:
         return [self.play, self.step, self.reset]

@@ -177,3 +177,29 @@ def test_arrow_keys_stay_with_the_slider_and_the_runs_list_and_space_with_a_chec
     assert not box.isChecked() and not training.same_start and training.state == "idle"
     qtbot.keyClick(window.canvas, Qt.Key_Right)  # ... and elsewhere → still trains one iteration
     qtbot.waitUntil(lambda: training.iteration == 1 and training.state == "idle", timeout=5000)
+
+
+def test_toolbar_icons_follow_the_palette(window, qtbot):
+    """Play, One Iteration and the undo arrows are drawn in the text colour: light on the dark
+    palette (Fusion's black ones vanished into the dark toolbar), dark on the light one."""
+    import numpy as np
+    from PySide6.QtGui import QColor
+
+    def lightness(action) -> float:
+        image = action.icon().pixmap(24, 24).toImage()
+        values = [QColor.fromRgba(image.pixel(x, y)) for x in range(image.width())
+                  for y in range(image.height())]
+        return float(np.mean([c.lightness() for c in values if c.alpha() > 200]))
+
+    actions = window.train_actions
+    icons = [actions.play, actions.step, window.undo_button_action, window.redo_action]
+    window.dark_action.setChecked(True)
+    try:
+        qtbot.waitUntil(lambda: all(lightness(a) > 170 for a in icons), timeout=2000)
+        window.training.play()                               # the pause icon too
+        qtbot.waitUntil(lambda: window.training.state != "idle" or window.training.iteration > 0)
+        assert lightness(actions.play) > 170
+        window.training.pause()
+    finally:
+        window.dark_action.setChecked(False)
+    qtbot.waitUntil(lambda: all(lightness(a) < 90 for a in icons), timeout=2000)
