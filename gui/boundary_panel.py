@@ -101,7 +101,7 @@ class BoundaryPanel(QWidget):
                                 "P(y = 1 | x) over the input plane: red where the network says "
                                 "class 0, blue where it says class 1; the line is P = 0.5.\n"
                                 "Drag: pan · wheel: zoom · double click: show all the data")
-        self.plot.setMinimumSize(240, 240)
+        self.plot.setMinimumSize(200, 200)   # the laptop's left column: see the data panel's plot
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()              # the "A" button has no name or tooltip: double click instead

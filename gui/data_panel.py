@@ -269,11 +269,15 @@ class DataPanel(QWidget):
         self.plot.setAccessibleName("Data plot")
         self.plot.setToolTip("Left click: add a point of the chosen class · "
                              "right click: remove the nearest point · drag: pan · wheel: zoom")
-        self.plot.setMinimumHeight(220)
+        # Small enough that a laptop's left column (1366×768) holds this panel and the boundary's
+        # without scrolling, which cut the x axis off; a larger screen gives it more.
+        self.plot.setMinimumHeight(130)
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)      # right click removes points instead
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.getViewBox().disableAutoRange()   # framed on new data only, not on each click
+        # pyqtgraph's "A" button (after a zoom) frames all the data again; it comes with no words.
+        self.plot.getPlotItem().autoBtn.setToolTip("Show all the data again (after a zoom or a pan)")
         self._items = {(test, label): self._scatter_item(test, label)
                        for test in (False, True) for label in (0, 1)}
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)

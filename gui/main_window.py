@@ -482,8 +482,18 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.data_dock, self.training_dock],
                          [side((self.data_panel, self.boundary_panel), 440),
                           side((self.training_panel, self.runs_panel), 420)], Qt.Horizontal)
-        self.resizeDocks([self.data_dock, self.boundary_dock], [room(self.data_panel), 380], Qt.Vertical)
-        self.resizeDocks([self.training_dock, self.runs_dock], [room(self.training_panel), 460], Qt.Vertical)
+        def below(first, second, most: int) -> int:
+            # What the lower dock asks for: `most` where the column has room, else only what the
+            # upper one leaves (at least its own minimum), so on a laptop (1366×768) the upper
+            # panel is not squeezed into scrolling by a lower one asking for more than its need.
+            column = self.height() - 120      # menu bar, toolbar, status bar
+            return max(room(second), min(most, column - room(first)))
+        self.resizeDocks([self.data_dock, self.boundary_dock],
+                         [room(self.data_panel), below(self.data_panel, self.boundary_panel, 380)],
+                         Qt.Vertical)
+        self.resizeDocks([self.training_dock, self.runs_dock],
+                         [room(self.training_panel), below(self.training_panel, self.runs_panel, 460)],
+                         Qt.Vertical)
         self.resizeDocks([self.cost_dock], [room(self.cost_panel, tabs=True)], Qt.Vertical)
 
     def _restore_settings(self) -> None:

@@ -301,3 +301,8 @@ def test_every_control_is_named_and_explained(panel):
                 panel.test_fraction, panel.plot, *panel.class_buttons]
     for widget in controls:
         assert widget.accessibleName() and widget.toolTip()
+
+
+def test_the_plots_show_all_button_says_what_it_does(panel, qtbot):
+    """pyqtgraph's "A" button (shown on hover after a zoom); like every control it has words."""
+    assert "all the data" in panel.plot.getPlotItem().autoBtn.toolTip()
