@@ -44,7 +44,8 @@ TABLE_ROWS = 5                     # layers shown before the table scrolls
 BAR_PITCH = 1.05                   # a bar's row, in lines of the tick font: labels never touch
 LAYER_GAP = 0.35                   # extra space between layers' pairs of bars (in bar rows)
 ROUNDING_HINT = ("Tiny gradients (a deep network with small initial weights, a db near 0, many examples) "
-                 "can fail from rounding alone: J(θ ± ε) then differ only in their last digits.")
+                 "can fail from rounding alone: J(θ ± ε) then differ only in their last digits. "
+                 "A ReLU whose Z lies within ε of 0 fails too: θ ± ε straddles its kink.")
 
 
 class Outcome(NamedTuple):
