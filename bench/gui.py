@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import pathlib
+import select
 import statistics
 import subprocess
 import sys
@@ -40,11 +41,18 @@ def startup_seconds(repeats: int = 3) -> list[float]:
     """
     times = []
     with tempfile.TemporaryDirectory(prefix="deepstep-bench-") as home:
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", SHOWN_ENV: "1", "XDG_CONFIG_HOME": home}
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", SHOWN_ENV: "1", "XDG_CONFIG_HOME": home,
+               "XDG_DATA_HOME": home}   # no settings and no recovery file: a first start
         for r in range(repeats + 1):
             t0 = time.perf_counter()
             proc = subprocess.Popen([sys.executable, str(ROOT / "main.py")], cwd=ROOT, env=env,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            # A dialog before the window (or a hang) must not hang the bench: wait 60 s at most.
+            ready, _, _ = select.select([proc.stdout], [], [], 60)
+            if not ready:
+                proc.kill()
+                proc.communicate()
+                raise RuntimeError("main.py painted no window within 60 s (a dialog before it, or a hang)")
             line = proc.stdout.readline()
             seconds = time.perf_counter() - t0
             _, err = proc.communicate(timeout=30)

@@ -95,8 +95,8 @@ def measure_gui(seconds: float, steps: int, startup_repeats: int) -> dict:
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else
-                f"exit status {proc.returncode}"}
+        lines = [l for l in proc.stderr.strip().splitlines() if "propagateSizeHints" not in l]  # Qt noise
+        return {"error": lines[-1] if lines else f"exit status {proc.returncode}"}
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
