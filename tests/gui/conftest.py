@@ -18,3 +18,16 @@ def isolated_settings(tmp_path, qapp, monkeypatch):
 def controller(qtbot):
     from gui.controller import SessionController
     return SessionController()
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window as a test drives it (no saved settings, no autosave); closing it leaves no
+    training thread behind. A test file may define its own `window` where it needs another."""
+    from gui.main_window import MainWindow
+    w = MainWindow(restore_settings=False)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()
+    assert not w.training.trainer.running

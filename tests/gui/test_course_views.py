@@ -8,18 +8,8 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLin
 
 from core.network import Network
 from core.propagation import backward, forward
-from gui.main_window import MainWindow
 
 VIEW_KEYS = ("graph", "vectorize", "activations", "parameters")
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(restore_settings=False)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
 
 
 def _controls(view):

@@ -2,21 +2,9 @@
 import random
 import threading
 
-import pytest
 from PySide6.QtWidgets import QApplication
 
 from core.session import DataSettings
-from gui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(restore_settings=False)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
-    assert not w.training.trainer.running
 
 
 def _actions(w, rng):

@@ -2,17 +2,7 @@
 import numpy as np
 import pytest
 
-from gui.main_window import MainWindow
 from tests.paths import CAT_MISSING, CAT_TRAIN
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(restore_settings=False)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
 
 
 def test_examples_menu_lists_every_preset_with_what_it_shows(window):

@@ -5,16 +5,6 @@ from PySide6.QtCore import QPoint, Qt
 
 from core.propagation import backward, forward
 from core.update import update_parameters
-from gui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(restore_settings=False)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
 
 
 def _press(qtbot, window, key):

@@ -2,16 +2,6 @@
 import numpy as np
 import pytest
 
-from gui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(restore_settings=False)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
 
 
 def test_scrubbing_shows_an_earlier_network_and_boundary(window, qtbot):

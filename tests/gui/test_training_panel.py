@@ -9,16 +9,6 @@ from gui.main_window import MainWindow
 from gui.runs_panel import ENDED
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(restore_settings=False)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
-    assert not w.training.trainer.running
-
-
 def test_space_plays_and_pauses_and_the_progress_bar_moves(window, qtbot):
     panel, training = window.training_panel, window.training
     window.activateWindow()
