@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from core import architecture
 from core.course import WhyDeep, load_why_deep
-from core.errors import DeepStepError
 from core.session import DataSettings
+from .presets_menu import apply_network
 
 
 class WhyDeepRunner(QObject):
@@ -55,20 +54,11 @@ class WhyDeepRunner(QObject):
             return True
         k = self._queue.pop(0)
         w, p = self.window, self.preset
-        c, training = w.controller, w.training
-        units = [n for n, _ in p.networks[k][1]]
-        acts = [a for _, a in p.networks[k][1]]
-        try:
-            network = architecture.with_hidden(c.network, units, acts, p.init.scheme, p.init.seed)
-        except DeepStepError as e:
-            w.show_error(p.title, str(e))
+        training = w.training
+        name, hidden = p.networks[k]
+        if not apply_network(w, hidden, p.init, p.hyper, p.title, label=name):
             self._queue, self._current = [], None
             return False
-        c.set_network(network, f"Example: {p.networks[k][0]}")
-        training.set_init(scheme=p.init.scheme, seed=p.init.seed)
-        h = p.hyper
-        training.set_hyperparameters(learning_rate=h.learning_rate, iterations=h.iterations,
-                                     batch_size=h.batch_size, l2=h.l2, target_cost=h.target_cost)
         self._current = k
         training.reset()
         training.play()

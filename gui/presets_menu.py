@@ -11,6 +11,24 @@ from core.presets import Preset, load_presets
 from .data_panel import companion_test_file, open_data_file, open_data_path
 
 
+def apply_network(window, hidden, init, hyper, title: str, label: str | None = None) -> bool:
+    """Set the hidden layers [(units, activation), ...], the initialisation and the hyperparameters
+    of an example through the controllers (undoable as "Example: label", validated); False after
+    showing why not under `title`."""
+    c, training = window.controller, window.training
+    try:
+        network = architecture.with_hidden(c.network, [n for n, _ in hidden], [a for _, a in hidden],
+                                           init.scheme, init.seed)
+    except DeepStepError as e:
+        window.show_error(title, str(e))
+        return False
+    c.set_network(network, f"Example: {label or title}")
+    training.set_init(scheme=init.scheme, seed=init.seed)
+    training.set_hyperparameters(learning_rate=hyper.learning_rate, iterations=hyper.iterations,
+                                 batch_size=hyper.batch_size, l2=hyper.l2, target_cost=hyper.target_cost)
+    return True
+
+
 class PresetRunner(QObject):
     """Applies a preset to the window's session; trains a sweep as compared runs, one after another."""
 
@@ -46,18 +64,8 @@ class PresetRunner(QObject):
             test = companion_test_file(c.session.data_settings.source)
             if test is not None:
                 open_data_path(c, c.session.data_settings.source)
-        try:
-            network = architecture.with_hidden(c.network, [n for n, _ in preset.hidden],
-                                               [a for _, a in preset.hidden], preset.init.scheme,
-                                               preset.init.seed)
-        except DeepStepError as e:
-            w.show_error(preset.title, str(e))
+        if not apply_network(w, preset.hidden, preset.init, preset.hyper, preset.title):
             return False
-        c.set_network(network, f"Example: {preset.title}")
-        training.set_init(scheme=preset.init.scheme, seed=preset.init.seed)
-        h = preset.hyper
-        training.set_hyperparameters(learning_rate=h.learning_rate, iterations=h.iterations,
-                                     batch_size=h.batch_size, l2=h.l2, target_cost=h.target_cost)
         self._preset = preset
         w.statusBar().showMessage(f"{preset.title}: {preset.shows}", 15000)
         w.training_panel.status.setText(preset.shows)
