@@ -1,24 +1,31 @@
-"""Training off the GUI thread: the engine's trainer on a QThread, the newest snapshot polled.
+"""Training off the GUI thread: the engine's trainer in a process of its own, the newest snapshot polled.
 
-The worker thread runs core.training.train and only stores what it yields (under a lock): the
-newest snapshot and the cost points since the last poll. A QTimer on the GUI thread takes them at
+core.training.train runs in a child process (core.train_process), so the engine and the window
+never share one GIL: sharing it, the window drew 6 frames a second and training ran at a fifth of
+its headless speed. A QThread here only reads what the child sends and stores it (under a lock):
+the newest snapshot and the cost points since the last poll. A QTimer on the GUI thread takes them at
 most ~30 times a second, so the engine never waits for a redraw and the window never waits for
 the engine. Pause and stop are threading.Event flags in core.training.TrainControl: a worker busy
 in its loop never sees a queued signal.
 """
 from __future__ import annotations
 
+import os
 import threading
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from core.errors import DeepStepError
-from core.training import COMPLETED, TrainConfig, TrainControl, train
+from core.train_process import POOL, ProcessError, RemoteControl, train_remotely
+from core.training import TrainConfig, TrainControl, train
 
 FRAME_MS = 33  # ~30 redraws a second at most
 
 
 class _Worker(QThread):
+    """Stores what the engine yields for the GUI thread to take. In a child process when one can
+    be started (`control` a RemoteControl); in this thread otherwise (a TrainControl)."""
+
     def __init__(self, network, data, config, control):
         super().__init__()
         self.network, self.data, self.config, self.control = network, data, config, control
@@ -28,23 +35,53 @@ class _Worker(QThread):
         self.test_costs: list = []
         self.snaps: list = []        # every snapshot since the last poll, not only the newest
         self.error: str | None = None
+        self.pid: int | None = None  # the child process's, while it trains
 
     def run(self):
-        d = self.data
         try:
-            for snap in train(self.network, d.X, d.Y, self.config, d.X_test, d.Y_test, self.control):
-                with self.lock:
-                    self.latest = snap
-                    self.costs.extend(snap.new_costs)
-                    # the test set's cost on the train cost's schedule, not one point a frame
-                    self.test_costs.extend(snap.new_test_costs)
-                    # each one's gradient norms and parameters go into the run's history and
-                    # timeline: a slow frame must not make the timeline depend on the clock
-                    self.snaps.append(snap)
+            if isinstance(self.control, RemoteControl):
+                self._train_in_child()
+            else:
+                d = self.data
+                for snap in train(self.network, d.X, d.Y, self.config, d.X_test, d.Y_test, self.control):
+                    self._store(snap)
         except DeepStepError as e:
             self.error = str(e)
         except MemoryError:
             self.error = "not enough memory to train this network on this data"
+
+    def _train_in_child(self):
+        try:
+            process = POOL.acquire()
+        except ProcessError:
+            # No child to be had (a system that forbids them): train in this thread instead,
+            # steered by a TrainControl the RemoteControl forwards to. Slower, but it trains.
+            d, local = self.data, TrainControl()
+            self.control.train_here(local)
+            for snap in train(self.network, d.X, d.Y, self.config, d.X_test, d.Y_test, local):
+                self._store(snap)
+            return
+        self.pid = process.pid
+        try:
+            for kind, value in train_remotely(process, self.control, self.network, self.data, self.config):
+                if kind == "snapshot":
+                    self._store(value)
+                else:
+                    self.error = value
+        except ProcessError:
+            process.close(timeout=0.5)
+            raise
+        POOL.release(process)
+
+    def _store(self, snap):
+        with self.lock:
+            self.latest = snap
+            self.costs.extend(snap.new_costs)
+            # the test set's cost on the train cost's schedule, not one point a frame
+            self.test_costs.extend(snap.new_test_costs)
+            # each one's gradient norms and parameters go into the run's history and
+            # timeline: a slow frame must not make the timeline depend on the clock
+            self.snaps.append(snap)
 
     def take(self):
         with self.lock:
@@ -62,8 +99,14 @@ class Trainer(QObject):
     finished = Signal(object)               # the final Snapshot of a run (stopped says why)
     error = Signal(str, str)
 
+    # Train in a child process (False: in a thread of this process, sharing its GIL; for
+    # comparison, or where DEEPSTEP_TRAIN_IN_THREAD=1 asks for it).
+    use_process = os.environ.get("DEEPSTEP_TRAIN_IN_THREAD", "") in ("", "0")
+
     def __init__(self, parent=None):
         super().__init__(parent)
+        if self.use_process:  # the first run should not wait for a child's imports
+            QTimer.singleShot(1000, POOL.prewarm)
         self._worker: _Worker | None = None
         self._control: TrainControl | None = None
         self._timer = QTimer(self)
@@ -88,7 +131,7 @@ class Trainer(QObject):
         except DeepStepError as e:
             self.error.emit("Cannot start training", str(e))
             return False
-        self._control = TrainControl()
+        self._control = RemoteControl() if self.use_process else TrainControl()
         self._worker = _Worker(network.copy(), data, config, self._control)
         worker = self._worker
         # The worker's own identity travels with its signal: a late "finished" from a worker

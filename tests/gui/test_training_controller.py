@@ -232,3 +232,53 @@ def test_the_test_cost_is_recorded_at_every_iteration_the_train_cost_is(training
     AL, _ = forward(data.X_test, initial, controller.network.activations)
     assert run.test_costs.costs[0] == pytest.approx(compute_cost(AL, data.Y_test), abs=1e-12)
     assert run.test_costs.costs[-1] < run.test_costs.costs[0]
+
+
+def test_the_engine_trains_in_a_process_of_its_own(training, qtbot):
+    import os
+    assert training.trainer.use_process
+    training.set_hyperparameters(iterations=10 ** 9)
+    training.play()
+    qtbot.waitUntil(lambda: training.iteration > 100, timeout=10000)
+    worker = training.trainer._worker
+    assert worker.pid is not None and worker.pid != os.getpid()
+    training.pause()
+    qtbot.waitUntil(lambda: training.state == "paused", timeout=5000)
+    training.stop()
+    assert training.state == "idle" and not training.trainer.running
+
+
+def test_a_training_process_that_dies_is_reported_and_the_next_run_trains(training, qtbot):
+    import os
+    import signal
+    errors = []
+    training.trainer.error.connect(lambda title, text: errors.append((title, text)))
+    training.set_hyperparameters(iterations=10 ** 9)
+    training.play()
+    qtbot.waitUntil(lambda: training.iteration > 100, timeout=10000)
+    os.kill(training.trainer._worker.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: training.state == "idle", timeout=10000)
+    assert errors == [("Training stopped", "the training process stopped unexpectedly (killed by signal 9)")]
+    reached = training.iteration
+    training.reset()
+    training.set_hyperparameters(iterations=200)
+    training.play()
+    qtbot.waitUntil(lambda: training.state == "idle" and training.iteration == 200, timeout=10000)
+    assert reached > 100 and training.runs.runs[-1].iterations == 200
+
+
+def test_without_a_child_process_training_runs_in_a_thread(training, qtbot, monkeypatch):
+    from core.train_process import POOL, ProcessError
+
+    def refuse():
+        raise ProcessError("could not start the training process: not allowed here")
+
+    monkeypatch.setattr(POOL, "acquire", refuse)
+    training.set_hyperparameters(iterations=10 ** 9)
+    training.play()
+    qtbot.waitUntil(lambda: training.iteration > 100, timeout=10000)
+    assert training.trainer._worker.pid is None
+    training.pause()
+    qtbot.waitUntil(lambda: training.state == "paused", timeout=5000)
+    training.stop()
+    assert training.state == "idle" and training.last_snapshot.stopped == "stopped by user"
