@@ -28,7 +28,7 @@ from .cost import accuracy, compute_cost, l2_cost
 from .errors import ConfigError
 from .network import Network
 from .propagation import backward, forward
-from .update import update_parameters
+from .update import update_flat
 
 COMPLETED = "completed"
 STOPPED_BY_USER = "stopped by user"
@@ -183,13 +183,19 @@ def _quiet_overflow():
     return np.errstate(over="ignore", invalid="ignore")
 
 
-def _all_finite(parameters: dict) -> bool:
-    # One reduction per array; a sum is non-finite if any entry is (or if finite entries are so
-    # large that they overflow, which is divergence as well).
-    return all(math.isfinite(_add_reduce(v, axis=None)) for v in parameters.values())
-
-
 _add_reduce = np.add.reduce  # ndarray.sum() goes through a Python wrapper; this does not
+
+
+def _flat_views(parameters: dict, dtype) -> tuple[np.ndarray, dict]:
+    """One flat buffer and a dict of views into it, one per array of `parameters` (same keys,
+    shapes and order; values not set). The trainer keeps W, b and dW, db this way: the update
+    and the finiteness check are then one operation each for the whole network."""
+    flat = np.empty(sum(v.size for v in parameters.values()), dtype)
+    views, start = {}, 0
+    for key, value in parameters.items():
+        views[key] = flat[start:start + value.size].reshape(value.shape)
+        start += value.size
+    return flat, views
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -240,10 +246,20 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
     has_test = X_test is not None and X_test.shape[1] > 0
     if has_test:
         X_test, Y_test = X_test.astype(dtype, copy=False), Y_test.astype(dtype, copy=False)
-    params = original
-    # The update writes into `spare` and the two are swapped, so the parameters before the step
-    # are still there, without a copy, if the step overflows.
-    spare = {k: np.empty_like(v) for k, v in params.items()}
+    # The parameters are trained in `params`, views into the flat buffer P (copied from the
+    # network once per run and back at the end). The update writes into `spare` (views into S)
+    # and the two are swapped, so the parameters before the step are still there, without a
+    # copy, if the step overflows. Backward writes dW, db into views of one of two flat
+    # buffers, in turn, so the gradients of the last applied step survive a failed pass.
+    P, params = _flat_views(original, dtype)
+    for key, value in original.items():
+        params[key][...] = value
+    S, spare = _flat_views(original, dtype)
+    scratch = np.empty_like(P)
+    grad_buffers = []
+    for _ in range(2):
+        G, views = _flat_views(original, dtype)
+        grad_buffers.append((G, [(views[f"W{l}"], views[f"b{l}"]) for l in range(1, L + 1)]))
     lr, l2 = float(config.learning_rate), float(config.l2)
     start, k_rec, k_snap = config.start_iteration, config.record_every, config.snapshot_every
     end = start + config.iterations
@@ -253,8 +269,7 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
     # whole iteration: the parameters at the start of this epoch and of the one before are
     # copied into two buffers made here (one copy per epoch, nothing allocated in the loop).
     # ring[0] is the newer; each entry is [iteration or None, parameters].
-    ring = [] if full_batch else [[None, {k: np.empty_like(v) for k, v in params.items()}]
-                                  for _ in range(2)]
+    ring = [] if full_batch else [[None, np.empty_like(P)] for _ in range(2)]
     new_costs: list = []
     new_test_costs: list = []
     elapsed = 0.0
@@ -315,36 +330,38 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
             cost = compute_cost(AL, Yb) + (l2_cost(params, L, l2, m) if l2 else 0.0)
             if not math.isfinite(cost):
                 return AL, cost, f"cost became {_non_finite(cost)}"
-            return AL, cost, backward(AL, Yb, caches, acts, l2=l2)
-        grads = backward(AL, Yb, caches, acts, l2=l2)
+            return AL, cost, backward(AL, Yb, caches, acts, l2, False, grad_buffers[0][1])
+        grads = backward(AL, Yb, caches, acts, l2, False, grad_buffers[0][1])
         if not math.isfinite(grads[-1].db[0, 0]):
             return AL, None, "cost became NaN"
         return AL, None, grads
 
     def apply(grads):
-        """The update, written into the spare dict; returns what went wrong, or None."""
-        nonlocal params, spare, last_grads
+        """The update (of `grads`, the last backward's, held in grad_buffers[0]), written into
+        the spare buffer; returns what went wrong, or None."""
+        nonlocal P, S, params, spare, last_grads
         last_grads = grads
-        update_parameters(params, grads, lr, out=spare)
-        if not _all_finite(spare):
-            total = sum(_add_reduce(v, axis=None) for v in spare.values())
+        update_flat(P, grad_buffers[0][0], lr, S, scratch)
+        # One reduction over every parameter: the sum is non-finite if any entry is (or if
+        # finite entries are so large that they overflow, which is divergence as well).
+        total = _add_reduce(S, axis=None)
+        if not math.isfinite(total):
             return f"the parameters became {_non_finite(total)}"
-        params, spare = spare, params
+        P, S, params, spare = S, P, spare, params
+        grad_buffers.reverse()
         return None
 
     def checkpoint(i):
         """Mini-batch: keep iteration i's parameters before its epoch changes them."""
         ring.reverse()
         ring[0][0] = i
-        for k, v in params.items():
-            np.copyto(ring[0][1][k], v)
+        np.copyto(ring[0][1], P)
 
     def restore(i) -> bool:
         """Mini-batch: put back iteration i's parameters if they are kept."""
         for iteration, saved in ring:
             if iteration == i:
-                for k, v in saved.items():
-                    np.copyto(params[k], v)
+                np.copyto(P, saved)
                 return True
         return False
 
@@ -380,7 +397,7 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
                     what = f"cost became {_non_finite(cost)}"
             if what is not None:  # iteration i's parameters give a non-finite cost: go back one
                 if i > start and full_batch:  # the spare still holds the parameters of iteration i-1
-                    params, spare = spare, params
+                    P, S, params, spare = S, P, spare, params
                     last = i - 1
                 elif i > start and restore(i - 1):
                     last = i - 1
@@ -440,10 +457,9 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
                                       failed_during - 1, lr)
         last = failed_during - 1
         AL, cost = full_cost()
-    if params is not original:  # leave the caller's arrays holding the result
-        for key, value in params.items():
-            np.copyto(original[key], value)
-        params = original
+    for key, value in params.items():  # leave the caller's arrays holding the result
+        np.copyto(original[key], value)
+    params = original
     network.parameters = original
     yield snapshot(last, cost, AL, stopped)
 
