@@ -183,6 +183,134 @@ def live_training(app, window, seconds: float, what_if: str | None = None, settl
             "cost_curves_counted": len(curves), "gui_thread_cpu_share": (cpu1 - cpu0) / elapsed}
 
 
+# --- where a frame's time goes: the GUI thread's CPU per view ------------------------------------
+
+# Methods timed, by the view they draw (the class-level function is wrapped before the window is
+# built, so signal connections made in __init__ reach the timed one). Time is exclusive: a timed
+# method called inside another counts for its own view only. Paint events of pyqtgraph views are
+# told apart by their widget (see _plot_names).
+FRAME_PARTS = {
+    "cost curve": [("gui.cost_panel", "CostPanel", "update_run"), ("gui.cost_panel", "CostPanel", "sync")],
+    "boundary": [("gui.boundary_panel", "BoundaryPanel", "_redraw")],
+    "canvas": [("gui.network_canvas", "NetworkCanvas", "refresh")],
+    "canvas paint": [("gui.network_canvas", "NetworkCanvas", "paintEvent")],
+    "neuron maps": [("gui.network_canvas", "NetworkCanvas", "_refresh_maps")],
+    "gradients": [("gui.gradient_panel", "GradientPanel", "update_run")],
+    "runs list": [("gui.runs_panel", "RunsPanel", "update_row")],
+    "training panel": [("gui.training_panel", "TrainingPanel", "_on_snapshot")],
+    "timeline": [("gui.timeline", "TimelineBar", "refresh")],
+    "predictions": [("gui.predictions", "PredictionUpdater", "show_snapshot"),
+                    ("gui.predictions", "PredictionUpdater", "schedule"),
+                    ("gui.predictions", "PredictionUpdater", "update_now")],
+    "layer panel": [("gui.layer_panel", "LayerPanel", "refresh")],
+    "stepping": [("gui.step_controller", "StepController", "_on_network_changed")],
+    "window": [("gui.main_window", "MainWindow", "_update_iteration"),
+               ("gui.main_window", "MainWindow", "_update_status"),
+               ("gui.main_window", "MainWindow", "_update_actions")],
+    "controllers": [("gui.training_controller", "TrainingController", "_on_snapshot"),
+                    ("gui.controller", "SessionController", "set_parameters")],
+}
+
+
+class _FrameClock:
+    """Exclusive CPU time of this thread per label: a timed call nested in another is its own."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._stack: list[list] = []     # [label, start, time of timed children]
+
+    def timed(self, label, function):
+        import functools
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            label_now = label(args[0]) if callable(label) else label
+            self._stack.append([label_now, time.thread_time(), 0.0])
+            try:
+                return function(*args, **kwargs)
+            finally:
+                name, start, children = self._stack.pop()
+                spent = time.thread_time() - start
+                self.seconds[name] = self.seconds.get(name, 0.0) + spent - children
+                if self._stack:
+                    self._stack[-1][2] += spent
+        return wrapper
+
+
+def frame_costs(frames: int = 60, iterations_per_frame: int = 300) -> dict:
+    """Milliseconds of the GUI thread's CPU per frame, per view, while the flower network trains.
+
+    No worker: the engine runs in this thread between frames (untimed), so nothing competes for
+    the GIL and the numbers are the drawing's own. Each frame hands the window one snapshot the
+    way the Trainer does, draws every throttled view at once and handles the paints. What no timed
+    method covers (Qt's own painting of labels and tables, layouts, the event loop) is "Qt, rest".
+    """
+    import importlib
+    from PySide6.QtWidgets import QApplication
+    import pyqtgraph as pg
+    from core.training import TrainConfig, TrainControl, train
+    from gui.neuron_maps import FrameThrottle
+
+    clock = _FrameClock()
+    plot_names: dict[int, str] = {}
+    patched = []
+    for label, methods in FRAME_PARTS.items():
+        for module, cls_name, name in methods:
+            cls = getattr(importlib.import_module(module), cls_name, None)
+            if cls is None or name not in vars(cls):
+                continue
+            original = vars(cls)[name]
+            patched.append((cls, name, original))
+            setattr(cls, name, clock.timed(label, original))
+    original_paint = pg.GraphicsView.paintEvent
+    patched.append((pg.GraphicsView, "paintEvent", original_paint))
+    pg.GraphicsView.paintEvent = clock.timed(lambda view: plot_names.get(id(view), "other plots"), original_paint)
+    try:
+        app, window = make_window()
+        plot_names.update({id(window.cost_panel.plot): "cost curve paint",
+                           id(window.boundary_panel.plot): "boundary paint"})
+        gradient_plot = getattr(window.gradient_panel, "plot", None)
+        if gradient_plot is not None:
+            plot_names[id(gradient_plot)] = "gradients paint"
+        training = window.training
+        training._begin_run()           # what play() does before the first snapshot arrives
+        data, network = window.controller.data, window.controller.network.copy()
+        config = TrainConfig(learning_rate=window.controller.session.hyper.learning_rate,
+                             iterations=frames * iterations_per_frame, record_every=1,
+                             snapshot_every=iterations_per_frame)
+        throttles = [window.boundary_panel._throttle, window.canvas._map_throttle]
+        totals, costs, snaps = [], [], []
+        for snap in train(network, data.X, data.Y, config, data.X_test, data.Y_test, TrainControl()):
+            costs.extend(snap.new_costs)
+            snaps.append(snap)
+            clock.seconds.clear()
+            FrameThrottle._ready_at = 0.0
+            t0 = time.thread_time()
+            training.trainer.snapshot.emit(snap, costs, [], snaps)
+            for t in throttles:
+                t.flush()
+            for _ in range(3):
+                QApplication.processEvents()
+            total = time.thread_time() - t0
+            costs, snaps = [], []
+            if snap.iteration == 0:
+                continue               # the first frame builds the run's curves: not a typical one
+            parts = dict(clock.seconds)
+            parts["Qt, rest"] = total - sum(parts.values())
+            totals.append(parts)
+        window.close()
+    finally:
+        for cls, name, original in patched:
+            setattr(cls, name, original)
+    labels = sorted({k for parts in totals for k in parts})
+    per_view = {k: 1000 * statistics.median(p.get(k, 0.0) for p in totals) for k in labels}
+    means = {k: 1000 * statistics.fmean(p.get(k, 0.0) for p in totals) for k in labels}
+    frame = [1000 * sum(p.values()) for p in totals]
+    return {"frames": len(totals), "iterations_per_frame": iterations_per_frame,
+            "frame_ms_median": statistics.median(frame), "frame_ms_mean": statistics.fmean(frame),
+            "per_view_ms_median": per_view, "per_view_ms_mean": means}
+
+
 def step_latency(app, window, steps: int) -> list[float]:
     """Seconds from "next step" to the window having drawn it (every event handled, throttled views
     included), for `steps` steps of the step-through mode: forward, cost, backward, update, ..."""
@@ -236,7 +364,13 @@ def main(argv=None) -> int:
     parser.add_argument("--startup-repeats", type=int, default=3)
     parser.add_argument("--what-if", choices=WHAT_IFS,
                         help="only the live-training measurement, with one view's cost taken out")
+    parser.add_argument("--frames", type=int, default=0,
+                        help="only the per-view cost of this many frames (GUI thread CPU ms, no worker)")
     args = parser.parse_args(argv)
+    if args.frames:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        print(json.dumps(frame_costs(args.frames), indent=1))
+        return 0
     if args.what_if:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         app, window = make_window()

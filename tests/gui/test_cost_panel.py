@@ -180,3 +180,114 @@ def test_a_moment_of_the_past_is_marked_on_the_curve(panel, training, qtbot):
     assert panel.moment_line.isVisible() and panel.moment_line.value() == training.viewing
     training.back_to_present()
     assert not panel.moment_line.isVisible()
+
+
+# --- the range follows the runs in steps, not every frame -------------------------------------------
+def fed_run(training):
+    """A run in the book, fed by hand as the Trainer's frames would (no worker: fast and exact)."""
+    training._begin_run()
+    return training.current
+
+
+def feed(training, run, iterations, costs):
+    run.costs.extend(zip(iterations, costs))
+    run.iterations = int(iterations[-1])
+    training.run_updated.emit(run)
+
+
+def holds(view, run_list, log=False):
+    (x0, x1), (y0, y1) = view
+    for run in run_list:
+        c = clipped_positive(run.costs.costs)
+        c = np.log10(c) if log else c
+        if not (x0 <= run.costs.iterations.min() and run.costs.iterations.max() <= x1
+                and y0 <= c.min() and c.max() <= y1):
+            return False
+    return True
+
+
+def test_the_range_holds_every_point_of_every_run_and_changes_only_in_steps(panel, training):
+    box = panel.plot.getViewBox()
+    first = fed_run(training)
+    feed(training, first, np.arange(0, 800), 0.7 * np.exp(-np.arange(800) / 300) + 0.1)
+    training._end_run("reset")
+    second = fed_run(training)
+    ranges, rng = [], np.random.default_rng(1)
+    for frame in range(300):            # 300 frames of 97 iterations: 29,100 iterations
+        i = np.arange(frame * 97, (frame + 1) * 97)
+        cost = 0.9 * np.exp(-i / 5000) + 0.05 + 0.02 * rng.random(97)
+        if frame == 150:
+            cost[40] = 2.7              # a spike (a learning rate raised for a moment)
+        feed(training, second, i, cost)
+        view = box.viewRange()
+        assert holds(view, [first, second]), f"frame {frame}: a point outside {view}"
+        if not ranges or view != ranges[-1]:
+            ranges.append(view)
+    # The x axis doubled (1-2-5 steps) and the y axis grew once for the spike: a handful of
+    # new ranges in 300 frames, where auto-range gave one every frame.
+    assert len(ranges) <= 10
+    (x0, x1), (y0, y1) = ranges[-1]
+    assert x1 < 2.5 * 29_100 * 1.05 and y1 < 3 * 1.25 * 1.05 and y0 <= 0
+
+
+def test_a_frame_whose_points_are_inside_the_range_does_not_change_it(panel, training):
+    box = panel.plot.getViewBox()
+    run = fed_run(training)
+    feed(training, run, np.arange(0, 300), np.linspace(0.7, 0.4, 300))
+    before = box.viewRange()
+    assert holds(before, [run]) and not any(box.autoRangeEnabled())
+    changed = []
+    box.sigRangeChanged.connect(lambda *a: changed.append(a))
+    feed(training, run, np.arange(300, 400), np.linspace(0.4, 0.35, 100))   # inside: x ends at 500
+    assert box.viewRange() == before and not changed
+    feed(training, run, np.arange(400, 700), np.linspace(0.35, 0.3, 300))   # past 500: the next step
+    assert changed and holds(box.viewRange(), [run]) and box.viewRange()[0][1] >= 1000
+
+
+def test_zoom_and_pan_stay_until_the_auto_button_follows_the_runs_again(panel, training):
+    box = panel.plot.getViewBox()
+    run = fed_run(training)
+    feed(training, run, np.arange(0, 300), np.linspace(0.7, 0.4, 300))
+    box.setRange(xRange=(50, 120), yRange=(0.5, 0.6), padding=0)
+    box.sigRangeChangedManually.emit([True, True])   # what a wheel or a drag on the plot emits
+    assert not panel.following
+    zoomed = box.viewRange()
+    feed(training, run, np.arange(300, 2000), np.linspace(0.4, 0.2, 1700))
+    assert box.viewRange() == zoomed          # the user's view is kept while the run goes on
+    item = panel.plot.getPlotItem()
+    item.autoBtn.clicked.emit(item.autoBtn)   # the "A" corner button
+    assert panel.following and holds(box.viewRange(), [run])
+    assert not any(box.autoRangeEnabled())    # still stepped, not pyqtgraph's per-frame auto-range
+
+
+def test_a_real_wheel_zoom_stops_the_following(panel, training, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+    run = fed_run(training)
+    feed(training, run, np.arange(0, 300), np.linspace(0.7, 0.4, 300))
+    view = panel.plot.viewport()
+    centre = QPointF(view.width() / 2, view.height() / 2)
+    event = QWheelEvent(centre, view.mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120), Qt.NoButton,
+                        Qt.NoModifier, Qt.NoScrollPhase, False)
+    QApplication.sendEvent(view, event)
+    assert not panel.following
+
+
+def test_the_log_axis_range_holds_the_costs_in_decades(panel, training):
+    run = fed_run(training)
+    panel.log_scale.setChecked(True)
+    i = np.arange(0, 5000)
+    for k in range(0, 5000, 250):
+        feed(training, run, i[k:k + 250], 0.7 * np.exp(-i[k:k + 250] / 400) + 1e-4)
+        assert holds(panel.plot.getViewBox().viewRange(), [run], log=True)
+
+
+def test_following_range_steps():
+    from gui.cost_panel import following_range, step_up, X_STEPS
+    assert [step_up(v, X_STEPS) for v in (1, 7, 10, 11, 201, 999, 1001)] == [1, 10, 10, 20, 500, 1000, 2000]
+    assert step_up(0.693) == 0.8 and step_up(0.05) == pytest.approx(0.05) and step_up(2.7) == 3
+    (x0, x1), (y0, y1) = following_range(1234, 0.2, 0.693, log=False)
+    assert (x0, x1, y0, y1) == (0.0, 2000, 0.0, 0.8)
+    (_, _), (y0, y1) = following_range(10, -2.3, -0.16, log=True)
+    assert y0 == pytest.approx(-2.3) and y1 == pytest.approx(-0.1)
