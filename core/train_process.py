@@ -189,6 +189,7 @@ def child_main(stdin=None, stdout=None) -> int:
         finally:
             with state_lock:
                 current["run"], current["control"] = None, None
+        del job, header, arrays       # an idle child keeps no copy of the last run's data
 
 
 def _steer(control: TrainControl, command: dict) -> None:
