@@ -12,11 +12,13 @@ where it can wrap, so a narrow dock does not make the equation wider.
 from __future__ import annotations
 
 import html
+import math
 import re
+from collections import OrderedDict
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette, QTextDocument
-from PySide6.QtWidgets import QLabel, QSizePolicy
+from PySide6.QtCore import QRectF, QSize
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.stepper import Equation, Term
 
@@ -36,17 +38,96 @@ def shape_text(shape) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ")" if shape else ""
 
 
-class EquationView(QLabel):
+class RichText(QWidget):
+    """Rich text that wraps at the widget's width, like a word-wrapped QLabel, but laid out once
+    per text, width and font: stepping shows the same few texts pass after pass, and a QLabel
+    lays its text out again for every size question (a table of equations took 3–10 ms a time).
+    Setting a text that needs the same room asks the layout for nothing."""
+
+    KEPT = 64   # laid-out documents kept (the texts of a few passes, at the current width)
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setTextFormat(Qt.RichText)
-        self.setAlignment(Qt.AlignLeft | Qt.AlignTop)
-        self.setWordWrap(True)   # notes and messages wrap; the equations' cells never do
+        self._text = ""
+        self._documents: OrderedDict = OrderedDict()
+        policy = QSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def setText(self, text: str) -> None:
+        if text == self._text:
+            return
+        before = self._room()
+        self._text = text
+        self.setAccessibleDescription(self._document(-1).toPlainText())
+        if self._room() != before:
+            self.updateGeometry()
+        self.update()
+
+    def text(self) -> str:
+        return self._text
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return math.ceil(self._document(width).size().height()) if self._text else 0
+
+    def sizeHint(self) -> QSize:
+        ideal = math.ceil(self._document(-1).idealWidth()) if self._text else 0
+        return QSize(max(ideal, self.minimumWidth()), self.heightForWidth(max(ideal, self.minimumWidth())))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), self.heightForWidth(self.width()) if self.width() > 0 else 0)
+
+    def paintEvent(self, event):
+        painter = QPainter(self)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        palette = self.palette()
+        palette.setColor(QPalette.Text, palette.color(QPalette.WindowText))   # a label's colour
+        context.palette = palette
+        context.clip = QRectF(event.rect())
+        self._document(self.width()).documentLayout().draw(painter, context)
+        painter.end()
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self.updateGeometry()
+
+    def _room(self):
+        return (self.sizeHint(), self.heightForWidth(self.width())) if self.width() > 0 else self.sizeHint()
+
+    def _document(self, width: int) -> QTextDocument:
+        """The text laid out at `width` px (-1: unwrapped), from the cache when it was before."""
+        key = (self._text, width, self.font().key())
+        document = self._documents.get(key)
+        if document is not None:
+            self._documents.move_to_end(key)
+            return document
+        document = QTextDocument()
+        document.setDocumentMargin(0)   # as a QLabel draws it
+        document.setDefaultFont(self.font())
+        document.setHtml(self._text)
+        document.setTextWidth(width)
+        self._documents[key] = document
+        while len(self._documents) > self.KEPT:
+            self._documents.popitem(last=False)
+        return document
+
+
+class EquationView(RichText):
+    def __init__(self, parent=None):
+        super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Minimum)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.setAccessibleName("Equations of this step")
         self.setToolTip("The equations this step applied, with the shape of every matrix under it")
         self._equations: list[Equation] = []
         self._note_width = 0   # px the notes wrap at (the visible width in a scroll area); 0: the label's
+        self._widths: dict = {}   # (equations' html, font) → their width without the notes
 
     def set_equations(self, equations: list[Equation]) -> None:
         self._equations = list(equations)
@@ -54,14 +135,20 @@ class EquationView(QLabel):
         self.setAccessibleDescription("; ".join(e.text() for e in self._equations))
 
     def _show(self) -> None:
-        self.setText(self._html())
         # As wide as the widest equation: a narrow column scrolls the equations, it never clips
         # them; the notes wrap within that width.
-        document = QTextDocument()
-        document.setDefaultFont(self.font())
-        document.setHtml(self._html(notes=False))
-        margins = self.contentsMargins()
-        self.setMinimumWidth(int(document.idealWidth()) + margins.left() + margins.right() + 2)
+        bare = self._html(notes=False)
+        key = (bare, self.font().key())
+        if key not in self._widths:
+            if len(self._widths) > self.KEPT:
+                self._widths.clear()
+            document = QTextDocument()
+            document.setDocumentMargin(0)
+            document.setDefaultFont(self.font())
+            document.setHtml(bare)
+            self._widths[key] = int(document.idealWidth()) + 2
+        self.setMinimumWidth(self._widths[key])
+        self.setText(self._html())
 
     def set_note_width(self, width: int) -> None:
         """Wrap the notes at `width` px: in a scroll area narrower than the equations, a note
@@ -76,7 +163,6 @@ class EquationView(QLabel):
         self._equations = []
         self.setMinimumWidth(0)
         self.setText(f"<p>{text}</p>")
-        self.setAccessibleDescription("")
 
     def plain_text(self) -> list[str]:
         return [e.text() for e in self._equations]

@@ -506,6 +506,9 @@ class MatrixView(QWidget):
                                     minXRange=min(m, 3), minYRange=min(n, 3))
             self._make_cell_grid(n, m)
             self.fit()
+            # Move the map to its new range now: pyqtgraph would do it while painting, which
+            # dirties the scene and paints the view a second time.
+            self.view_box.updateMatrix()
         self._show_key()
 
     def _make_cell_grid(self, n: int, m: int) -> None:

@@ -9,11 +9,11 @@ space side by side when the dock is wide and one above the other when it is tall
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QScrollArea,
                                QSizePolicy, QSpinBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
-from .equation_view import EquationView, symbol_html
+from .equation_view import EquationView, RichText, symbol_html
 from .matrix_view import MatrixView
 from .step_controller import MAX_SHOWN_EXAMPLES
 
@@ -21,15 +21,23 @@ STEP_TITLES = {"forward": "Forward, layer {l}", "cost": "Cost", "backward": "Bac
                "update": "Update"}
 VIEW_MIN_CHARS = 30         # a heat map or table at least this many digits wide
 SIDE_BY_SIDE_RATIO = 1.3    # width/height from which maths and tensors sit side by side
+MAX_VIEWS_MADE_AHEAD = 16   # heat maps made when stepping starts (≈ 13 ms each), per row
 
 
 class TensorRow(QWidget):
-    """A labelled row of MatrixViews ("Read" or "Wrote") that scrolls sideways on its own."""
+    """A labelled row of MatrixViews ("Read" or "Wrote") that scrolls sideways on its own.
+
+    Stepping must redraw in a few milliseconds, so a step changes what the views show, never
+    their geometry: every view of the row has one width (it changes only with the font or the
+    dock's size), the row keeps its place while it has nothing to show, and each tensor goes to a
+    view that last showed one of its shape (the same tensor first), so the heat map keeps its
+    range and axes and only takes the new numbers. The views are made once and reused."""
 
     def __init__(self, label: str, tooltip: str, follow=None, parent=None):
         super().__init__(parent)
-        self.views: list[MatrixView] = []
+        self.views: list[MatrixView] = []   # every view of the row, shown or not, in no order
         self._follow = follow   # called with the example (column) a click chose
+        self._width = 0         # px: the width of every view of the row
         self.label = QLabel(f"<b>{label}</b>")
         self.label.setAccessibleName(f"{label} by this step")
         self.label.setToolTip(tooltip)
@@ -47,34 +55,103 @@ class TensorRow(QWidget):
         self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)   # the outer area scrolls down
         self.scroll.setAccessibleName(f"Tensors {label.lower()} by this step")
         self.scroll.setToolTip(tooltip)
+        self.scroll.viewport().installEventFilter(self)   # its width sets the views' width
         box = QHBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.label)
         box.addWidget(self.scroll, 1)
+        # A step with nothing to show (the start of a pass) hides the row but keeps its room, so
+        # the next step does not lay the panel out again.
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+
+    def ensure_views(self, count: int) -> None:
+        """At least `count` views, made now (hidden) rather than during a step."""
+        made = False
+        while len(self.views) < count:
+            self._new_view()
+            made = True
+        if made:
+            self._fit_height()
 
     def show_tensors(self, tensors: dict, follow: int | None, numbers: bool) -> None:
-        while len(self.views) < len(tensors):
-            view = MatrixView()
-            view.set_tools_visible(False)   # the panel switches all views at once: more room for the map
-            view.column_clicked.connect(lambda column, v=view: self._clicked(v, column))
-            self._row.insertWidget(len(self.views), view)
-            self.views.append(view)
-        for view, (name, array) in zip(self.views, tensors.items()):
-            view.set_matrix(name, np.atleast_2d(array))
+        items = [(name, np.atleast_2d(array)) for name, array in tensors.items()]
+        chosen = self._choose_views(items)
+        for i, view in enumerate(chosen):
+            if view is None:
+                chosen[i] = self._new_view()
+                self._fit_height()
+        self._fit_width(chosen)
+        for view, (name, array) in zip(chosen, items):
+            view.set_matrix(name, array)
             view.setToolTip(f"{name}: {self.label.toolTip()}")
             # Only matrices with one column per example (Z, A, dZ, dA, Y) follow an example;
             # the columns of W and dW are units of the previous layer.
-            per_example = _per_example(name)
-            view.highlight_column(follow if per_example else None)
+            view.highlight_column(follow if _per_example(name) else None)
             if view.numbers_button.isChecked() != numbers:
                 view.show_numbers(numbers)
-            # Room for a few columns of numbers or a readable map, in the view's current font.
-            view.setMinimumWidth(view.fontMetrics().horizontalAdvance("0") * VIEW_MIN_CHARS)
-            view.show()
-        for view in self.views[len(tensors):]:
-            view.hide()
-        self.setVisible(bool(tensors))
-        self._fit_height()
+        self._place(chosen)
+        self.setVisible(bool(items))
+
+    def _choose_views(self, items) -> list:
+        """One view per tensor: the view that showed this very tensor (its name and shape), else
+        one that showed its shape, else any free one; None where a view must be made."""
+        free = list(self.views)
+        chosen = [None] * len(items)
+        for same_name in (True, False):
+            for i, (name, array) in enumerate(items):
+                if chosen[i] is not None:
+                    continue
+                view = next((v for v in free if v.matrix().shape == array.shape
+                             and (not same_name or v.name() == name)), None)
+                if view is not None:
+                    chosen[i] = view
+                    free.remove(view)
+        for i in range(len(items)):
+            if chosen[i] is None and free:
+                chosen[i] = free.pop(0)
+        return chosen
+
+    def _place(self, chosen: list) -> None:
+        """The chosen views shown in the step's order, the others hidden; the layout is touched
+        only when the order changed."""
+        shown = [self._row.itemAt(i).widget() for i in range(self._row.count())]
+        shown = [w for w in shown if w is not None and not w.isHidden()]
+        if shown != chosen:
+            for view in chosen:
+                self._row.removeWidget(view)
+            for position, view in enumerate(chosen):
+                self._row.insertWidget(position, view)
+        for view in self.views:
+            if view not in chosen and not view.isHidden():
+                view.hide()
+        for view in chosen:
+            if view.isHidden():
+                view.show()
+
+    def _new_view(self) -> MatrixView:
+        view = MatrixView()
+        view.set_tools_visible(False)   # the panel switches all views at once: more room for the map
+        view.column_clicked.connect(lambda column, v=view: self._clicked(v, column))
+        view.hide()
+        if self._width:
+            view.setFixedWidth(self._width)
+        self._row.insertWidget(self._row.count() - 1, view)   # before the stretch
+        self.views.append(view)
+        return view
+
+    def _fit_width(self, chosen=()) -> None:
+        """One width for every view: a third of the visible row, at least VIEW_MIN_CHARS digits,
+        and never narrower than a title shown (it only grows while the font and row stay)."""
+        digits = self.fontMetrics().horizontalAdvance("0") * VIEW_MIN_CHARS
+        third = (self.scroll.viewport().width() - 2 * self._row.spacing()) // 3
+        titles = max((v.minimumSizeHint().width() for v in chosen), default=0)
+        width = max(digits, third, titles, self._width)
+        if width != self._width:
+            self._width = width
+            for view in self.views:
+                view.setFixedWidth(width)
 
     def _clicked(self, view: MatrixView, column: int) -> None:
         """Clicking an example's column (its header in a table, a cell on a map) follows it."""
@@ -86,13 +163,34 @@ class TensorRow(QWidget):
 
     def _fit_height(self) -> None:
         # The inner row never scrolls down, so the scroll area asks for the views' height itself.
-        views = [v for v in self.views if not v.isHidden()] or self.views[:1]
-        tallest = max((v.minimumSizeHint().height() for v in views), default=0)
+        tallest = max((v.minimumSizeHint().height() for v in self.views), default=0)
         self.scroll.setMinimumHeight(tallest + self.scroll.horizontalScrollBar().sizeHint().height())
+        self._fit_view_height()
+
+    def _fit_view_height(self) -> None:
+        # The views leave room for the sideways scroll bar whether it shows or not: a step that
+        # shows more views than fit would otherwise make every view shorter, and redraw it twice.
+        height = self.scroll.height() - self.scroll.horizontalScrollBar().sizeHint().height()
+        for view in self.views:
+            if view.maximumHeight() != height and height > 0:
+                view.setFixedHeight(max(height, view.minimumSizeHint().height()))
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_view_height()
+
+    def eventFilter(self, watched, event):
+        if (event.type() == event.Type.Resize and watched is self.scroll.viewport()
+                and event.size().width() != event.oldSize().width()):
+            self._width = 0   # a new width for the views: a third of the new row
+            self._fit_width([v for v in self.views if not v.isHidden()])
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event):
         super().changeEvent(event)
-        if event.type() == event.Type.FontChange:
+        if event.type() == event.Type.FontChange and hasattr(self, "scroll"):
+            self._width = 0
+            self._fit_width([v for v in self.views if not v.isHidden()])
             self._fit_height()
 
 
@@ -271,6 +369,12 @@ class SteppingPanel(QWidget):
         self.strip.setText(self._strip_html(stepper))
         result = s.result
         if result is None:
+            # The views the pass will need, made now: the first pass's steps draw as fast as the
+            # others. At most: backward at layer L reads 5 tensors and writes 4, the update reads
+            # W, dW, b, db of every layer and writes W and b (a deep network's update makes the
+            # rest of its views when it comes).
+            self.reads.ensure_views(min(max(5, 4 * stepper.L), MAX_VIEWS_MADE_AHEAD))
+            self.writes.ensure_views(min(max(4, 2 * stepper.L), MAX_VIEWS_MADE_AHEAD // 2))
             self.title.setText(_title(f"Ready: a pass over {s.m} example{'s' if s.m != 1 else ''}, "
                                       f"{len(stepper.steps)} steps"))
             self.equation.set_message("Next (→ or N) runs forward propagation for layer 1.")
@@ -284,13 +388,25 @@ class SteppingPanel(QWidget):
         self.caches.setText(self._caches_html(stepper))
         self._fit_equations()
         self._show_tensors(result)
+        # Lay out what changed now, not a layout level per turn of the event loop: otherwise
+        # the window paints between the levels and every heat map is drawn two or three times.
+        QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+        # Likewise each heat map's scene hands its changed items to its view now, so that all
+        # of them paint in the window's next paint, not each in a paint of its own.
+        for view in self._views:
+            if not view.isHidden():
+                QCoreApplication.sendPostedEvents(view.plot.scene(), QEvent.MetaCall)
 
     def _fit_equations(self) -> None:
         """The equations' scroll area as tall as the equations (it only scrolls sideways); the
         notes wrap at its visible width."""
-        self.equation.set_note_width(max(self.equation_scroll.viewport().width() - 12, 120))
+        viewport = self.equation_scroll.viewport().width()
+        self.equation.set_note_width(max(viewport - 12, 120))
         bar = self.equation_scroll.horizontalScrollBar().sizeHint().height()
-        self.equation_scroll.setFixedHeight(self.equation.sizeHint().height() + bar)
+        width = max(viewport, self.equation.minimumWidth())   # the width the scroll area gives it
+        height = self.equation.heightForWidth(width) + bar
+        if self.equation_scroll.height() != height or self.equation_scroll.minimumHeight() != height:
+            self.equation_scroll.setFixedHeight(height)
 
     def _show_tensors(self, result) -> None:
         follow = self.stepping.follow
@@ -367,13 +483,10 @@ def _title(text: str, detail: str = "") -> str:
     return f"<span style='font-size:large'><b>{text}</b></span>{more}"
 
 
-def _wrapping_label(name: str, tooltip: str) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.RichText)
-    label.setWordWrap(True)
+def _wrapping_label(name: str, tooltip: str) -> RichText:
+    label = RichText()   # a word-wrapped rich-text label that lays out each text once
     label.setAccessibleName(name)
     label.setToolTip(tooltip)
-    label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
     return label
 
 
