@@ -14,7 +14,7 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from . import theme
-from .cost_panel import latest_run
+from .cost_panel import cache_axes, latest_run
 from .run_colors import LINE_WIDTH, clipped_positive, run_color, run_plot, style_plot
 
 # The part of viridis that stays readable on the background (at least 3:1, the contrast a line
@@ -50,6 +50,7 @@ class GradientPanel(QWidget):
         self.setAccessibleName("Gradient health panel")
         self.lines: list[pg.PlotDataItem] = []   # lines[l-1] draws ‖dW[l]‖
         self.run = None                           # the run drawn
+        self._stale = False                       # new points came while hidden
 
         self.heading = QLabel()
         self.heading.setAccessibleName("Run shown")
@@ -58,6 +59,7 @@ class GradientPanel(QWidget):
         self.plot = run_plot("Gradient norm plot", "Frobenius norm ‖dW[l]‖ of each layer l against iteration")
         self.legend = self.plot.getPlotItem().legend
         self.legend.setVisible(False)
+        cache_axes(self.plot)     # the grid makes each new point repaint the axes' labels
 
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setAccessibleName("Log scale gradient axis")
@@ -100,7 +102,16 @@ class GradientPanel(QWidget):
             if latest_run(self.training) is not run:
                 return
             self.run = run
+        if not self.isVisible():
+            self._stale = True      # a dock tabbed away costs no frame time; drawn when shown
+            return
         self._draw()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self._draw()
 
     def _draw(self) -> None:
         run = self.run
@@ -126,9 +137,9 @@ class GradientPanel(QWidget):
         self.lines = []
         for l in range(1, L + 1):
             line = pg.PlotDataItem(antialias=True, connect="finite")
+            self.plot.addItem(line)   # first: PlotItem.addItem resets the item's downsampling
             line.setDownsampling(auto=True, method="peak")
             line.setClipToView(True)
-            self.plot.addItem(line)
             self.legend.addItem(line, f"dW[{l}]")
             self.lines.append(line)
         self.legend.setColumnCount(1 if L <= 3 else 2 if L <= 8 else 3)  # keep the legend short
@@ -153,6 +164,14 @@ class GradientPanel(QWidget):
         self.caption.setFont(small)
         if self.run is not None:
             self._draw()  # the heading's swatch follows the theme
+
+    def render(self, *args, **kwargs):
+        """Exports paint the axes afresh (an SVG keeps their labels as text)."""
+        cache_axes(self.plot, False)
+        try:
+            return super().render(*args, **kwargs)
+        finally:
+            cache_axes(self.plot, True)
 
     def changeEvent(self, event):
         if event.type() in (QEvent.PaletteChange, QEvent.ApplicationPaletteChange, QEvent.FontChange):

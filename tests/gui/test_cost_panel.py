@@ -291,3 +291,32 @@ def test_following_range_steps():
     assert (x0, x1, y0, y1) == (0.0, 2000, 0.0, 0.8)
     (_, _), (y0, y1) = following_range(10, -2.3, -0.16, log=True)
     assert y0 == pytest.approx(-2.3) and y1 == pytest.approx(-0.1)
+
+
+def test_a_long_run_draws_two_points_a_pixel_column_with_its_spikes(panel, training, qtbot):
+    run = fed_run(training)
+    i = np.arange(0, 40_000)
+    cost = 0.7 * np.exp(-i / 4000) + 0.1
+    cost[23_456] = 1.9                          # one spike must survive the thinning to the screen
+    feed(training, run, i, cost)
+    line = panel.curves[run.number].train
+    assert np.array_equal(line.xData, run.costs.iterations)   # the item holds every point kept
+    qtbot.wait(10)
+    panel.grab()
+    drawn = line.curve.xData                    # what pyqtgraph strokes
+    width = panel.plot.getViewBox().width()
+    assert len(drawn) <= 2 * width + 8 < len(run.costs)
+    assert line.curve.yData.max() == run.costs.costs.max() >= 1.9 > cost[23_455]
+
+
+def test_axes_are_cached_between_frames_but_exported_as_text(panel, training, tmp_path):
+    from PySide6.QtWidgets import QGraphicsItem
+    from gui.exports import save_picture
+    run = fed_run(training)
+    feed(training, run, np.arange(0, 3000), np.linspace(0.7, 0.2, 3000))
+    axes = [panel.plot.getAxis(name) for name in ("left", "bottom")]
+    assert all(a.cacheMode() == QGraphicsItem.DeviceCoordinateCache for a in axes)
+    save_picture(panel, str(tmp_path / "cost.svg"))
+    svg = (tmp_path / "cost.svg").read_text()
+    assert "1,000" in svg and "2,000" in svg       # the x axis's labels as text, not a pixmap
+    assert all(a.cacheMode() == QGraphicsItem.DeviceCoordinateCache for a in axes)

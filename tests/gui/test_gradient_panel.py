@@ -21,6 +21,8 @@ def training(qtbot, controller):
 def panel(qtbot, training):
     p = GradientPanel(training)
     qtbot.addWidget(p)
+    p.show()          # a hidden panel skips its redraws (see the test at the end)
+    qtbot.waitExposed(p)
     return p
 
 
@@ -85,3 +87,13 @@ def test_every_layer_line_stands_out_from_the_plot_background(dark):
     for color in layer_colors(10, dark):
         hi, lo = sorted([luminance(color), base], reverse=True)
         assert (hi + 0.05) / (lo + 0.05) >= 3.0, color.name()
+
+
+def test_a_hidden_panel_skips_its_frames_and_catches_up_when_shown(panel, training, qtbot):
+    panel.hide()
+    run = train(training, qtbot)
+    assert all(line.xData is None for line in panel.lines) or not panel.lines   # nothing drawn
+    panel.show()
+    qtbot.waitExposed(panel)
+    iterations = [i for i, _ in run.grad_norms]
+    assert len(panel.lines) == 2 and all(line.xData.tolist() == iterations for line in panel.lines)
