@@ -50,6 +50,7 @@ class RichText(QWidget):
         super().__init__(parent)
         self._text = ""
         self._documents: OrderedDict = OrderedDict()
+        self._font_key = self.font().key()
         policy = QSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -93,6 +94,7 @@ class RichText(QWidget):
     def changeEvent(self, event):
         super().changeEvent(event)
         if event.type() == event.Type.FontChange:
+            self._font_key = self.font().key()
             self.updateGeometry()
 
     def _room(self):
@@ -100,7 +102,7 @@ class RichText(QWidget):
 
     def _document(self, width: int) -> QTextDocument:
         """The text laid out at `width` px (-1: unwrapped), from the cache when it was before."""
-        key = (self._text, width, self.font().key())
+        key = (self._text, width, self._font_key)
         document = self._documents.get(key)
         if document is not None:
             self._documents.move_to_end(key)

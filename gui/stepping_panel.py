@@ -9,7 +9,7 @@ space side by side when the dock is wide and one above the other when it is tall
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QScrollArea,
                                QSizePolicy, QSpinBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
@@ -388,14 +388,6 @@ class SteppingPanel(QWidget):
         self.caches.setText(self._caches_html(stepper))
         self._fit_equations()
         self._show_tensors(result)
-        # Lay out what changed now, not a layout level per turn of the event loop: otherwise
-        # the window paints between the levels and every heat map is drawn two or three times.
-        QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
-        # Likewise each heat map's scene hands its changed items to its view now, so that all
-        # of them paint in the window's next paint, not each in a paint of its own.
-        for view in self._views:
-            if not view.isHidden():
-                QCoreApplication.sendPostedEvents(view.plot.scene(), QEvent.MetaCall)
 
     def _fit_equations(self) -> None:
         """The equations' scroll area as tall as the equations (it only scrolls sideways); the
