@@ -182,54 +182,6 @@ def measure_workload(workload: Workload, iterations: int, repeats: int, with_tor
     return result
 
 
-# --- what-ifs: the engine with one overhead taken out (for "proposed changes") --------------------
-
-def what_ifs(workload: Workload, iterations: int, repeats: int) -> dict | None:
-    """The engine as shipped against the engine with (a) the per-iteration finiteness check done
-    as one reduction over one buffer of all the parameters (the cost of the proposed change: the
-    parameters kept in one flat array of views), (b) the sigmoid without its per-call errstate
-    context (the loop already sets the error state once per run), (c) both. Each is measured by
-    patching core for the duration of the call only; None when core no longer has these hooks."""
-    import core.activations as activations
-    import core.training as training
-    if not hasattr(training, "_all_finite") or "sigmoid" not in activations.ACTIVATIONS:
-        return None
-    original_check, original_sigmoid = training._all_finite, activations.ACTIVATIONS["sigmoid"]
-    total = sum(v.size for v in workload.network().parameters.values())
-    flat = np.zeros(total)
-    reduce = np.add.reduce
-
-    def one_reduction(parameters):   # the same work as the proposed check: one pass over all
-        return math.isfinite(reduce(flat, axis=None))
-
-    def bare_sigmoid(Z):
-        return 1 / (1 + np.exp(-Z))
-
-    def variant(check, sigmoid):
-        def timed(warm):
-            training._all_finite = check
-            activations.ACTIVATIONS["sigmoid"] = sigmoid
-            try:
-                return time_engine(workload, max(1, iterations // 4) if warm else iterations)
-            finally:
-                training._all_finite = original_check
-                activations.ACTIVATIONS["sigmoid"] = original_sigmoid
-        return timed
-
-    bare = original_sigmoid._replace(g=bare_sigmoid)
-    contenders = {
-        "floor": lambda warm: time_floor(workload, max(1, iterations // 4) if warm else iterations),
-        "engine": variant(original_check, original_sigmoid),
-        "one finiteness reduction": variant(one_reduction, original_sigmoid),
-        "sigmoid without errstate": variant(original_check, bare),
-        "both": variant(one_reduction, bare),
-    }
-    times = interleaved(contenders, repeats)
-    return {"workload": workload.key, "title": workload.title, "iterations": iterations,
-            "median": {k: median(v) for k, v in times.items()},
-            "ratio_to_floor": {k: paired_ratio(v, times["floor"]) for k, v in times.items()}}
-
-
 # --- BLAS threads: one side of the comparison, in a process of its own -----------------------------
 
 def threads_main(iterations: int, repeats: int) -> dict:

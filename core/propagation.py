@@ -13,9 +13,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, G_QUIET
 
 _add_reduce = np.add.reduce  # what ndarray.sum calls, without its Python wrapper (same numbers)
+_new_tuple = tuple.__new__    # LayerCache(...) in the loops, minus the NamedTuple's Python-level __new__
 
 
 class LayerCache(NamedTuple):
@@ -45,10 +46,10 @@ def linear_forward(A_prev, W, b):
     return np.dot(W, A_prev) + b
 
 
-def layer_forward(A_prev, W, b, activation: str):
-    """One layer: returns A and its LayerCache."""
+def layer_forward(A_prev, W, b, activation: str, quiet=False):
+    """One layer: returns A and its LayerCache (quiet: see forward)."""
     Z = linear_forward(A_prev, W, b)
-    A = ACTIVATIONS[activation].g(Z)
+    A = (G_QUIET[activation] if quiet else ACTIVATIONS[activation].g)(Z)
     return A, LayerCache(A_prev, W, b, Z, A)
 
 
@@ -56,13 +57,19 @@ def layer_forward(A_prev, W, b, activation: str):
 _KEYS = tuple((f"W{l}", f"b{l}") for l in range(1, 100))
 
 
-def forward(X, parameters: dict, activations) -> tuple[np.ndarray, list[LayerCache]]:
-    """The whole forward pass: A[L] and the caches, layer 1 first."""
+def forward(X, parameters: dict, activations, quiet=False) -> tuple[np.ndarray, list[LayerCache]]:
+    """The whole forward pass: A[L] and the caches, layer 1 first.
+
+    quiet: the caller has already silenced overflow (np.seterr(over="ignore")), as the trainer
+    does once per run, so the sigmoid need not do it again at every call.
+    """
     caches = []
     A = X
-    for (kW, kb), activation in zip(_KEYS, activations):
-        A, cache = layer_forward(A, parameters[kW], parameters[kb], activation)
-        caches.append(cache)
+    for (kW, kb), activation in zip(_KEYS, activations):  # layer_forward, written out (fewer calls)
+        A_prev, W, b = A, parameters[kW], parameters[kb]
+        Z = linear_forward(A_prev, W, b)
+        A = (G_QUIET[activation] if quiet else ACTIVATIONS[activation].g)(Z)
+        caches.append(_new_tuple(LayerCache, (A_prev, W, b, Z, A)))
     return A, caches
 
 
@@ -80,8 +87,8 @@ def linear_backward(dZ, cache: LayerCache, need_dA_prev=True, l2=0.0, out=None):
         db = 1. / m * _add_reduce(dZ, axis=1, keepdims=True)
     else:
         dW, db = out
-        np.multiply(np.dot(dZ, A_prev.T, out=dW), 1. / m, out=dW)
-        np.multiply(_add_reduce(dZ, axis=1, keepdims=True, out=db), 1. / m, out=db)
+        np.multiply(np.dot(dZ, A_prev.T, dW), 1. / m, dW)   # (out given by position: cheaper)
+        np.multiply(_add_reduce(dZ, 1, None, db, True), 1. / m, db)
     if l2:
         dW += (l2 / m) * W
     dA_prev = np.dot(W.T, dZ) if need_dA_prev else None
@@ -115,12 +122,13 @@ def backward(AL, Y, caches, activations, l2=0.0, need_dA0=False, out=None) -> li
     """
     L = len(caches)
     grads: list[LayerGrads | None] = [None] * L
+    if out is None:
+        out = (None,) * L
     dZ = AL - Y
-    dA_prev, dW, db = linear_backward(dZ, caches[L - 1], L > 1 or need_dA0, l2,
-                                      None if out is None else out[L - 1])
-    grads[L - 1] = LayerGrads(dA_prev, dZ, dW, db)
-    for l in range(L - 1, 0, -1):
-        grads[l - 1] = layer_backward(dA_prev, caches[l - 1], activations[l - 1],
-                                      l > 1 or need_dA0, l2, None if out is None else out[l - 1])
-        dA_prev = grads[l - 1].dA_prev
+    for l in range(L, 0, -1):  # layer_backward, written out (fewer calls)
+        cache = caches[l - 1]
+        if l < L:
+            dZ = ACTIVATIONS[activations[l - 1]].backward(dA_prev, cache.Z, cache.A)
+        dA_prev, dW, db = linear_backward(dZ, cache, l > 1 or need_dA0, l2, out[l - 1])
+        grads[l - 1] = _new_tuple(LayerGrads, (dA_prev, dZ, dW, db))
     return grads

@@ -325,7 +325,7 @@ def train(network: Network, X, Y, config: TrainConfig, X_test=None, Y_test=None,
         so db[L] is finite exactly when the cross-entropy is, and parameters that give a NaN cost
         never reach the update.
         """
-        AL, caches = forward(Xb, params, acts)
+        AL, caches = forward(Xb, params, acts, True)  # quiet: the loop has silenced overflow
         if want_cost:
             cost = compute_cost(AL, Yb) + (l2_cost(params, L, l2, m) if l2 else 0.0)
             if not math.isfinite(cost):
