@@ -16,12 +16,13 @@ import math
 import re
 from collections import OrderedDict
 
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.stepper import Equation, Term
 
+HINT_CHARS = 40   # a rich text's preferred width before it has one, in average characters
 _LAYER = re.compile(r"^(d?[A-Za-z]+)\[(\d+)\](ᵀ?)$")
 
 
@@ -38,18 +39,40 @@ def shape_text(shape) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ")" if shape else ""
 
 
-class RichText(QWidget):
-    """Rich text that wraps at the widget's width, like a word-wrapped QLabel, but laid out once
-    per text, width and font: stepping shows the same few texts pass after pass, and a QLabel
-    lays its text out again for every size question (a table of equations took 3–10 ms a time).
-    Setting a text that needs the same room asks the layout for nothing."""
+class _Laid:
+    """One text parsed once, with its height at each width it was asked about: a layout asks
+    a label's height at several widths while it settles."""
 
-    KEPT = 64   # laid-out documents kept (the texts of a few passes, at the current width)
+    def __init__(self, text: str, font):
+        self.document = QTextDocument()
+        self.document.setDocumentMargin(0)   # as a QLabel draws it
+        self.document.setDefaultFont(font)
+        self.document.setHtml(text)
+        self.heights: dict[int, int] = {}
+
+    def at(self, width: int) -> QTextDocument:
+        if self.document.textWidth() != width:
+            self.document.setTextWidth(width)
+        return self.document
+
+    def height(self, width: int) -> int:
+        if width not in self.heights:
+            self.heights[width] = math.ceil(self.at(width).size().height())
+        return self.heights[width]
+
+
+class RichText(QWidget):
+    """Rich text that wraps at the widget's width, like a word-wrapped QLabel, but parsed once
+    per text and font and measured once per width: stepping shows the same few texts pass after
+    pass, and a QLabel lays its text out again for every size question (a table of equations
+    took 3–10 ms a time). Setting a text that needs the same room asks the layout for nothing."""
+
+    KEPT = 64   # texts kept (those of a few passes)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._text = ""
-        self._documents: OrderedDict = OrderedDict()
+        self._laid: OrderedDict = OrderedDict()   # (text, font key) → _Laid
         self._font_key = self.font().key()
         policy = QSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
         policy.setHeightForWidth(True)
@@ -60,7 +83,7 @@ class RichText(QWidget):
             return
         before = self._room()
         self._text = text
-        self.setAccessibleDescription(self._document(-1).toPlainText())
+        self.setAccessibleDescription(self._current().document.toPlainText())
         if self._room() != before:
             self.updateGeometry()
         self.update()
@@ -72,23 +95,29 @@ class RichText(QWidget):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return math.ceil(self._document(width).size().height()) if self._text else 0
+        return self._current().height(width) if self._text else 0
 
     def sizeHint(self) -> QSize:
-        ideal = math.ceil(self._document(-1).idealWidth()) if self._text else 0
-        return QSize(max(ideal, self.minimumWidth()), self.heightForWidth(max(ideal, self.minimumWidth())))
+        # The width it has (or a line of 40 characters before it has one): the layout that
+        # measures it is then the one it paints with, and no text is laid out unwrapped.
+        width = self.width() if self.width() > 0 and self.testAttribute(Qt.WA_Resized) else \
+            self.fontMetrics().averageCharWidth() * HINT_CHARS
+        width = max(width, self.minimumWidth())
+        return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
         return QSize(self.minimumWidth(), self.heightForWidth(self.width()) if self.width() > 0 else 0)
 
     def paintEvent(self, event):
+        if not self._text:
+            return
         painter = QPainter(self)
         context = QAbstractTextDocumentLayout.PaintContext()
         palette = self.palette()
         palette.setColor(QPalette.Text, palette.color(QPalette.WindowText))   # a label's colour
         context.palette = palette
         context.clip = QRectF(event.rect())
-        self._document(self.width()).documentLayout().draw(painter, context)
+        self._current().at(self.width()).documentLayout().draw(painter, context)
         painter.end()
 
     def changeEvent(self, event):
@@ -98,24 +127,19 @@ class RichText(QWidget):
             self.updateGeometry()
 
     def _room(self):
-        return (self.sizeHint(), self.heightForWidth(self.width())) if self.width() > 0 else self.sizeHint()
+        return self.minimumWidth(), self.sizeHint()
 
-    def _document(self, width: int) -> QTextDocument:
-        """The text laid out at `width` px (-1: unwrapped), from the cache when it was before."""
-        key = (self._text, width, self._font_key)
-        document = self._documents.get(key)
-        if document is not None:
-            self._documents.move_to_end(key)
-            return document
-        document = QTextDocument()
-        document.setDocumentMargin(0)   # as a QLabel draws it
-        document.setDefaultFont(self.font())
-        document.setHtml(self._text)
-        document.setTextWidth(width)
-        self._documents[key] = document
-        while len(self._documents) > self.KEPT:
-            self._documents.popitem(last=False)
-        return document
+    def _current(self) -> _Laid:
+        """The current text, parsed in the current font (from the cache when it was before)."""
+        key = (self._text, self._font_key)
+        laid = self._laid.get(key)
+        if laid is not None:
+            self._laid.move_to_end(key)
+            return laid
+        laid = self._laid[key] = _Laid(self._text, self.font())
+        while len(self._laid) > self.KEPT:
+            self._laid.popitem(last=False)
+        return laid
 
 
 class EquationView(RichText):

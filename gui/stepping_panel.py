@@ -21,7 +21,8 @@ STEP_TITLES = {"forward": "Forward, layer {l}", "cost": "Cost", "backward": "Bac
                "update": "Update"}
 VIEW_MIN_CHARS = 30         # a heat map or table at least this many digits wide
 SIDE_BY_SIDE_RATIO = 1.3    # width/height from which maths and tensors sit side by side
-MAX_VIEWS_MADE_AHEAD = 16   # heat maps made when stepping starts (≈ 13 ms each), per row
+MAX_VIEWS_MADE_AHEAD = 16   # heat maps made when stepping starts (≈ 12 ms each), per row
+SPARE_VIEWS = 4             # views per row beyond the most one step shows
 
 
 class TensorRow(QWidget):
@@ -38,6 +39,8 @@ class TensorRow(QWidget):
         self.views: list[MatrixView] = []   # every view of the row, shown or not, in no order
         self._follow = follow   # called with the example (column) a click chose
         self._width = 0         # px: the width of every view of the row
+        self._steps = 0         # steps shown, and the last at which each view showed a tensor
+        self._shown_at: dict = {}
         self.label = QLabel(f"<b>{label}</b>")
         self.label.setAccessibleName(f"{label} by this step")
         self.label.setToolTip(tooltip)
@@ -68,12 +71,16 @@ class TensorRow(QWidget):
 
     def ensure_views(self, count: int) -> None:
         """At least `count` views, made now (hidden) rather than during a step."""
-        made = False
+        made = []
         while len(self.views) < count:
-            self._new_view()
-            made = True
+            made.append(self._new_view())
         if made:
             self._fit_height()
+            if self._width:
+                # Drawn once offscreen now: polishing, laying out and the first paint of a view
+                # (its axes, fonts, the map's first range) cost a step ~3 ms a view otherwise.
+                for view in made:
+                    view.grab()
 
     def show_tensors(self, tensors: dict, follow: int | None, numbers: bool) -> None:
         items = [(name, np.atleast_2d(array)) for name, array in tensors.items()]
@@ -108,9 +115,16 @@ class TensorRow(QWidget):
                 if view is not None:
                     chosen[i] = view
                     free.remove(view)
+        # The rest take the views shown longest ago: what was shown lately comes back soonest
+        # (the next pass shows the same tensors in the same shapes).
+        free.sort(key=lambda v: self._shown_at.get(v, -1))
         for i in range(len(items)):
             if chosen[i] is None and free:
                 chosen[i] = free.pop(0)
+        self._steps += 1
+        for view in chosen:
+            if view is not None:
+                self._shown_at[view] = self._steps
         return chosen
 
     def _place(self, chosen: list) -> None:
@@ -372,9 +386,10 @@ class SteppingPanel(QWidget):
             # The views the pass will need, made now: the first pass's steps draw as fast as the
             # others. At most: backward at layer L reads 5 tensors and writes 4, the update reads
             # W, dW, b, db of every layer and writes W and b (a deep network's update makes the
-            # rest of its views when it comes).
-            self.reads.ensure_views(min(max(5, 4 * stepper.L), MAX_VIEWS_MADE_AHEAD))
-            self.writes.ensure_views(min(max(4, 2 * stepper.L), MAX_VIEWS_MADE_AHEAD // 2))
+            # rest of its views when it comes). SPARE_VIEWS more let most tensors keep a view of
+            # their shape from pass to pass ([2, 4, 1]: none changes shape after the first pass).
+            self.reads.ensure_views(min(max(5, 4 * stepper.L) + SPARE_VIEWS, MAX_VIEWS_MADE_AHEAD))
+            self.writes.ensure_views(min(max(4, 2 * stepper.L) + SPARE_VIEWS, MAX_VIEWS_MADE_AHEAD))
             self.title.setText(_title(f"Ready: a pass over {s.m} example{'s' if s.m != 1 else ''}, "
                                       f"{len(stepper.steps)} steps"))
             self.equation.set_message("Next (→ or N) runs forward propagation for layer 1.")

@@ -190,13 +190,14 @@ def test_the_fonts_follow_the_application_font(window, qtbot):
     s, panel = window.stepping, window.stepping_panel
     s.set_active(True)
     s.next()
-    # The equations' own width (the notes wrap at the visible width) and the strip's.
-    small = panel.equation.minimumWidth(), panel.strip.sizeHint().width()
+    # The equations' own width (the notes wrap at the visible width) and the height the strip
+    # of steps needs at a given width (it wraps there: a bigger font takes more lines).
+    small = panel.equation.minimumWidth(), panel.strip.heightForWidth(200)
     font = panel.font()
     font.setPointSizeF(font.pointSizeF() * 1.45)              # as presentation mode does
     for widget in (panel, panel.equation, panel.strip):
         widget.setFont(font)
-    big = panel.equation.minimumWidth(), panel.strip.sizeHint().width()
+    big = panel.equation.minimumWidth(), panel.strip.heightForWidth(200)
     assert big[0] > 1.3 * small[0] and big[1] > 1.3 * small[1]
 
 
