@@ -390,9 +390,12 @@ class MatrixView(QWidget):
         self._header.addStretch(1)
 
     def _build_heatmap(self) -> None:
-        axes = {"left": IndexAxis("left"), "top": IndexAxis("top")}
+        # The bottom and right axes stay hidden; none of the four has a label or SI prefix to
+        # rewrite whenever the range changes.
+        axes = {"left": IndexAxis("left"), "top": IndexAxis("top"),
+                "bottom": pg.AxisItem("bottom"), "right": pg.AxisItem("right")}
         for axis in axes.values():
-            axis.enableAutoSIPrefix(False)   # whole indices: no "×1e3" label to rewrite at every range
+            axis.enableAutoSIPrefix(False)
         # No context menu (the view's own buttons and keys zoom): not building pyqtgraph's
         # menu makes a view ~15 % quicker to create, and the step panel makes a dozen at once.
         box = pg.ViewBox(enableMenu=False)

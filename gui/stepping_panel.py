@@ -8,6 +8,8 @@ space side by side when the dock is wide and one above the other when it is tall
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QScrollArea,
@@ -22,7 +24,8 @@ STEP_TITLES = {"forward": "Forward, layer {l}", "cost": "Cost", "backward": "Bac
 VIEW_MIN_CHARS = 30         # a heat map or table at least this many digits wide
 SIDE_BY_SIDE_RATIO = 1.3    # width/height from which maths and tensors sit side by side
 MAX_VIEWS_MADE_AHEAD = 16   # heat maps made when stepping starts (≈ 12 ms each), per row
-SPARE_VIEWS = 4             # views per row beyond the most one step shows
+SPARE_READ_VIEWS = 6        # views beyond the most one step shows: enough that, with [2, 4, 1],
+SPARE_WRITE_VIEWS = 4       # no view changes shape after the first pass
 
 
 class TensorRow(QWidget):
@@ -115,9 +118,11 @@ class TensorRow(QWidget):
                 if view is not None:
                     chosen[i] = view
                     free.remove(view)
-        # The rest take the views shown longest ago: what was shown lately comes back soonest
-        # (the next pass shows the same tensors in the same shapes).
-        free.sort(key=lambda v: self._shown_at.get(v, -1))
+        # The rest take a view never used, else one of the shape most views have, shown longest
+        # ago: the next pass shows the same tensors in the same shapes, so the last view of a
+        # shape is kept for them.
+        crowd = Counter(v.matrix().shape for v in self.views)
+        free.sort(key=lambda v: (v in self._shown_at, -crowd[v.matrix().shape], self._shown_at.get(v, -1)))
         for i in range(len(items)):
             if chosen[i] is None and free:
                 chosen[i] = free.pop(0)
@@ -386,10 +391,10 @@ class SteppingPanel(QWidget):
             # The views the pass will need, made now: the first pass's steps draw as fast as the
             # others. At most: backward at layer L reads 5 tensors and writes 4, the update reads
             # W, dW, b, db of every layer and writes W and b (a deep network's update makes the
-            # rest of its views when it comes). SPARE_VIEWS more let most tensors keep a view of
-            # their shape from pass to pass ([2, 4, 1]: none changes shape after the first pass).
-            self.reads.ensure_views(min(max(5, 4 * stepper.L) + SPARE_VIEWS, MAX_VIEWS_MADE_AHEAD))
-            self.writes.ensure_views(min(max(4, 2 * stepper.L) + SPARE_VIEWS, MAX_VIEWS_MADE_AHEAD))
+            # rest of its views when it comes). The spare views let tensors keep a view of their
+            # shape from pass to pass.
+            self.reads.ensure_views(min(max(5, 4 * stepper.L) + SPARE_READ_VIEWS, MAX_VIEWS_MADE_AHEAD))
+            self.writes.ensure_views(min(max(4, 2 * stepper.L) + SPARE_WRITE_VIEWS, MAX_VIEWS_MADE_AHEAD))
             self.title.setText(_title(f"Ready: a pass over {s.m} example{'s' if s.m != 1 else ''}, "
                                       f"{len(stepper.steps)} steps"))
             self.equation.set_message("Next (→ or N) runs forward propagation for layer 1.")

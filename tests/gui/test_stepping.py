@@ -306,3 +306,70 @@ def test_clicking_an_examples_column_follows_it_everywhere(window, qtbot):
     qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(header.sectionViewportPosition(3) + 5, 5))
     assert window.stepping.follow == 3 and panel.follow.value() == 4   # the spin box counts from 1
     assert "column 4" in views["Z[1]"].title.text()
+
+
+def _views_by_name(panel):
+    return {v.name(): v for v in panel._views if not v.isHidden()}
+
+
+def test_views_are_made_when_stepping_starts_and_reused_pass_after_pass(window):
+    """A step hands new numbers to views that exist: the same widget shows W[1] in every pass,
+    with the new values, colour key and hover value, and no view is made after the start."""
+    c, s, panel = window.controller, window.stepping, window.stepping_panel
+    s.set_active(True)
+    made = [id(v) for v in panel._views]
+    assert len(made) >= 12                                   # the update reads 8 tensors, writes 4
+    s.next()                                                 # pass 1, forward 1
+    first_W1 = _views_by_name(panel)["W[1]"]
+    for _ in range(6):
+        s.next()                                             # ... the update, then pass 2 begins
+    s.next()                                                 # pass 2, forward 1
+    W1 = c.network.parameters["W1"]                          # updated by pass 1
+    view = _views_by_name(panel)["W[1]"]
+    assert view is first_W1 and np.array_equal(view.matrix(), W1) and np.array_equal(view.image(), W1)
+    limit = np.abs(W1).max()
+    assert view.levels() == (-limit, limit)
+    assert view.high_label.text().endswith(f"{limit:.4g}")
+    # The value under the mouse is the new one.
+    from PySide6.QtCore import QPointF
+    import pyqtgraph as pg
+    view._on_mouse_moved(view.view_box.mapViewToScene(pg.Point(2.0, 1.0)))
+    assert view.hover.text().startswith(repr(float(W1[0, 1])))
+    for _ in range(6):
+        s.next()
+    assert [id(v) for v in panel._views] == made
+
+
+def test_after_the_first_pass_no_view_changes_shape_or_size(window, qtbot):
+    """Each tensor goes to a view that showed its shape, and every view of a row keeps one
+    width: a step redraws numbers, it lays nothing out again."""
+    s, panel = window.stepping, window.stepping_panel
+    window.resize(1600, 1000)
+    window.stepping_dock.raise_()
+    s.set_active(True)
+    qtbot.wait(50)                                           # the dock takes its stepping height
+    for _ in range(14):
+        s.next()                                             # two passes: the views find their tensors
+    before = {id(v): (v.matrix().shape, v.size()) for v in panel._views if v.name()}
+    for _ in range(14):                                      # two more passes
+        s.next()
+        for row in (panel.reads, panel.writes):
+            shown = [v for v in row.views if not v.isHidden()]
+            assert len({v.width() for v in shown}) <= 1
+    after = {id(v): (v.matrix().shape, v.size()) for v in panel._views if v.name()}
+    assert after == before
+
+
+def test_stepping_forward_then_back_shows_identical_tensors_and_text(window):
+    s, panel = window.stepping, window.stepping_panel
+    s.set_active(True)
+    for step in range(6):
+        s.next()
+        shown = {k: v.copy() for k, v in panel.shown_tensors().items()}
+        texts = [w.text() for w in (panel.strip, panel.title, panel.equation, panel.caches)]
+        s.next()
+        s.previous()
+        again = panel.shown_tensors()
+        assert again.keys() == shown.keys(), step
+        assert all(np.array_equal(again[k], shown[k]) for k in shown), step
+        assert [w.text() for w in (panel.strip, panel.title, panel.equation, panel.caches)] == texts
