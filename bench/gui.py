@@ -249,8 +249,6 @@ def frame_costs(frames: int = 60, iterations_per_frame: int = 300) -> dict:
     from PySide6.QtWidgets import QApplication
     import pyqtgraph as pg
     from core.training import TrainConfig, TrainControl, train
-    from gui.neuron_maps import FrameThrottle
-
     clock = _FrameClock()
     plot_names: dict[int, str] = {}
     patched = []
@@ -284,7 +282,6 @@ def frame_costs(frames: int = 60, iterations_per_frame: int = 300) -> dict:
             costs.extend(snap.new_costs)
             snaps.append(snap)
             clock.seconds.clear()
-            FrameThrottle._ready_at = 0.0
             t0 = time.thread_time()
             training.trainer.snapshot.emit(snap, costs, [], snaps)
             for t in throttles:
@@ -316,7 +313,6 @@ def step_latency(app, window, steps: int) -> list[float]:
     included), for `steps` steps of the step-through mode: forward, cost, backward, update, ..."""
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
-    from gui.neuron_maps import FrameThrottle
     window.step_actions.mode.setChecked(True)
     for _ in range(5):
         QApplication.processEvents()
@@ -333,7 +329,8 @@ def step_latency(app, window, steps: int) -> list[float]:
             QApplication.processEvents(QEventLoop.AllEvents)
         times.append(time.perf_counter() - t0)
     window.step_actions.mode.setChecked(False)
-    FrameThrottle._ready_at = 0.0
+    for t in throttles:
+        t.ready_at = 0.0
     return times
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, 
 
 from core.boundary import evaluate
 from . import theme
-from .neuron_maps import FrameThrottle, grid_axes, plane_grid, probability_lut
+from .neuron_maps import FrameThrottle, grid_axes, on_screen, plane_grid, probability_lut
 
 RESOLUTION = 200
 POINT_SIZE = 9            # px: a little smaller than the data panel's, the map shows between them
@@ -293,10 +293,15 @@ class BoundaryPanel(QWidget):
         if self._stale:
             self._request()
 
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if self._stale:            # uncovered (its dock's tab brought to the front): catch up
+            self._request()
+
     def _redraw(self) -> None:
         if self._grid is None:
             return
-        if not self.isVisible() and self._drawn_once:
+        if not on_screen(self) and self._drawn_once:
             self._stale = True     # a hidden dock costs nothing; it catches up when shown
             return
         self._stale = False

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from . import theme
 from .cost_panel import cache_axes, latest_run
+from .neuron_maps import on_screen
 from .run_colors import LINE_WIDTH, clipped_positive, run_color, run_plot, style_plot
 
 # The part of viridis that stays readable on the background (at least 3:1, the contrast a line
@@ -94,7 +95,7 @@ class GradientPanel(QWidget):
     def refresh(self) -> None:
         """Draw the run a reader means now: the one in progress, else the newest kept."""
         self.run = latest_run(self.training)
-        self._draw()
+        self._draw_if_seen()
 
     def update_run(self, run) -> None:
         """New points: redrawn only when they belong to the run shown (up to ~30 per second)."""
@@ -102,13 +103,20 @@ class GradientPanel(QWidget):
             if latest_run(self.training) is not run:
                 return
             self.run = run
-        if not self.isVisible():
-            self._stale = True      # a dock tabbed away costs no frame time; drawn when shown
-            return
-        self._draw()
+        self._draw_if_seen()
 
-    def showEvent(self, event):
-        super().showEvent(event)
+    def _draw_if_seen(self) -> None:
+        if self.run is None or on_screen(self):   # no run: only the heading, at once
+            self._draw()
+        else:
+            self._stale = True      # a dock tabbed away costs no frame time; drawn when shown
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if self._stale:             # shown again (its tab brought to the front): catch up
+            QTimer.singleShot(0, self._catch_up)
+
+    def _catch_up(self) -> None:
         if self._stale:
             self._stale = False
             self._draw()

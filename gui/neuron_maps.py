@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -107,32 +107,63 @@ def to_image(values: np.ndarray, levels: tuple[float, float], lut: np.ndarray) -
 # Redrawing at the pace the GUI can afford
 
 
+_DRAW_EVENT = QEvent.Type(QEvent.registerEventType())
+
+
+def on_screen(widget: QWidget) -> bool:
+    """Whether any part of widget can be seen: shown, and not covered. A dock tabbed behind
+    another stays "visible" to Qt; only its visible region is empty. A view that is not on screen
+    skips its redraws and catches up at its next paint event (the tab brought to the front)."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
 class FrameThrottle(QObject):
     """Coalesces redraw requests into one draw per event-loop turn, and skips frames when drawing
-    is slow: after a draw that took t seconds, no throttled view draws again for t seconds, so the
-    live views together never take more than half the GUI thread and the window stays responsive
-    while training runs. (The budget is shared: the boundary and the canvas do not add up.)"""
+    is slow: after a draw that took t seconds, this view does not draw again for t seconds, so a
+    slow view (a deep network's maps) takes at most half the GUI thread and the window stays
+    responsive while training runs.
 
-    _ready_at = 0.0          # class-wide: when the GUI thread may next be given to a draw
+    The budget is each view's own: with one budget shared by the boundary and the canvas, a draw
+    of one made the other wait, and at 30 snapshots a second they took turns (15 redraws a second
+    each) though both together took a tenth of a frame."""
 
     def __init__(self, draw, parent=None):
         super().__init__(parent)
         self._draw = draw
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.PreciseTimer)   # a coarse 4 ms timer may fire 5 % late: no gain
         self._timer.timeout.connect(self._on_timeout)
         self.last_seconds = 0.0
+        self.ready_at = 0.0      # perf_counter time when this view may draw again
+        self._posted = False     # a draw event is on its way
 
     def request(self) -> None:
-        if not self._timer.isActive():
-            self._timer.start(self._wait_ms())
+        if self.pending:
+            return
+        wait = self._wait_ms()
+        if wait > 0:
+            self._timer.start(wait)
+        else:
+            # A posted event of high priority, not a 0 ms timer: Qt delivers it before the
+            # window's paint request, so the view is drawn into this frame's paint instead of
+            # the next one (a timer started in the poll's timeout fires after the paint).
+            self._posted = True
+            QCoreApplication.postEvent(self, QEvent(_DRAW_EVENT), Qt.HighEventPriority.value)
+
+    def event(self, event):
+        if event.type() == _DRAW_EVENT:
+            if self._posted:      # not flushed meanwhile
+                self.flush()
+            return True
+        return super().event(event)
 
     def _wait_ms(self) -> int:
-        return int(max(0.0, FrameThrottle._ready_at - time.perf_counter()) * 1000 + 0.5)
+        return int(max(0.0, self.ready_at - time.perf_counter()) * 1000 + 0.5)
 
     def _on_timeout(self) -> None:
         wait = self._wait_ms()
-        if wait > 0:             # another view drew meanwhile: wait for the budget to refill
+        if wait > 0:             # woken early: wait for the budget to refill
             self._timer.start(wait)
             return
         self.flush()
@@ -140,15 +171,16 @@ class FrameThrottle(QObject):
     def flush(self) -> None:
         """Draw now (and forget any pending request)."""
         self._timer.stop()
+        self._posted = False
         start = time.perf_counter()
         self._draw()
         end = time.perf_counter()
         self.last_seconds = end - start
-        FrameThrottle._ready_at = max(FrameThrottle._ready_at, end + self.last_seconds)
+        self.ready_at = end + self.last_seconds
 
     @property
     def pending(self) -> bool:
-        return self._timer.isActive()
+        return self._posted or self._timer.isActive()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -200,9 +200,17 @@ class TrainingPanel(QWidget):
     def _update_progress(self) -> None:
         n = self.training.session.hyper.iterations
         i = min(self.training.iteration, n)
-        self.progress.setRange(0, n)
-        self.progress.setValue(i)
-        self.progress.setFormat(f"{i:,} / {n:,} iterations")
+        # QProgressBar.setValue repaints at once, and a synchronous repaint paints every dirty part
+        # of the window mid-frame: the canvas and the plots were painted twice a frame. With
+        # updates off it only schedules its paint, with the frame's others.
+        self.progress.setUpdatesEnabled(False)
+        try:
+            self.progress.setRange(0, n)
+            self.progress.setValue(i)
+            self.progress.setFormat(f"{i:,} / {n:,} iterations")
+        finally:
+            self.progress.setUpdatesEnabled(True)
+        self.progress.update()
 
     def _on_snapshot(self, snap) -> None:
         now = time.monotonic()

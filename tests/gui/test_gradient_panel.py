@@ -94,6 +94,21 @@ def test_a_hidden_panel_skips_its_frames_and_catches_up_when_shown(panel, traini
     run = train(training, qtbot)
     assert all(line.xData is None for line in panel.lines) or not panel.lines   # nothing drawn
     panel.show()
-    qtbot.waitExposed(panel)
     iterations = [i for i, _ in run.grad_norms]
-    assert len(panel.lines) == 2 and all(line.xData.tolist() == iterations for line in panel.lines)
+    qtbot.waitUntil(lambda: len(panel.lines) == 2 and all(line.xData is not None and line.xData.tolist()
+                                                          == iterations for line in panel.lines), timeout=3000)
+
+
+def test_a_dock_tabbed_behind_another_skips_its_frames_until_brought_to_the_front(window, qtbot):
+    panel, training = window.gradient_panel, window.training
+    window.runs_dock.raise_()                  # the Gradients tab behind the Runs tab
+    qtbot.waitUntil(lambda: panel.visibleRegion().isEmpty(), timeout=3000)
+    assert panel.isVisible()                   # what Qt says of a tab behind another
+    drawn = []
+    panel._draw = lambda draw=panel._draw: drawn.append(1) or draw()
+    run = train(training, qtbot, iterations=50)
+    assert not drawn and panel._stale
+    window.gradient_dock.raise_()
+    qtbot.waitUntil(lambda: bool(drawn) and not panel._stale, timeout=3000)
+    iterations = [i for i, _ in run.grad_norms]
+    assert all(line.xData.tolist() == iterations for line in panel.lines)

@@ -184,3 +184,44 @@ def test_throttle_coalesces_and_backs_off_after_a_slow_draw(qtbot):
     throttle.request()
     assert throttle._timer.interval() >= 20                # the next frame waits, the GUI breathes
     qtbot.waitUntil(lambda: len(draws) == 2, timeout=2000)
+
+
+def test_each_view_has_its_own_budget_so_two_views_both_draw_every_frame(qtbot):
+    draws = []
+    slow = FrameThrottle(lambda: draws.append("boundary") or qtbot.wait(15))
+    fast = FrameThrottle(lambda: draws.append("maps"))
+    slow.flush()                      # the boundary just drew, slowly
+    draws.clear()
+    slow.request()
+    fast.request()                    # the maps do not wait for the boundary's budget
+    assert not fast._timer.isActive() and fast.pending
+    qtbot.waitUntil(lambda: "maps" in draws, timeout=2000)
+    assert "boundary" not in draws    # its own slow draw still spaces its frames
+    qtbot.waitUntil(lambda: "boundary" in draws, timeout=2000)
+
+
+def test_a_requested_draw_lands_in_the_same_frame_as_the_window_paint(qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QWidget
+    order = []
+
+    class View(QWidget):
+        def paintEvent(self, event):
+            order.append("paint")
+
+    view = View()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    throttle = FrameThrottle(lambda: order.append("draw") or view.update())
+    qtbot.wait(50)                    # the first paints are done
+    order.clear()
+
+    def frame():                      # the Trainer's poll timer hands over a snapshot:
+        view.update()                 # something changed this frame (the cost curve)
+        throttle.request()            # and the network: the boundary wants to draw
+
+    QTimer.singleShot(0, frame)
+    qtbot.waitUntil(lambda: "paint" in order and "draw" in order, timeout=2000)
+    qtbot.wait(30)
+    assert order == ["draw", "paint"]  # drawn before the paint, and one paint for both
