@@ -408,6 +408,7 @@ class MatrixView(QWidget):
         self.plot.hideButtons()
         self.plot.showAxis("top")
         self.plot.hideAxis("bottom")
+        self.plot.hideAxis("right")   # shown by pyqtgraph because it was passed in
         self.plot.setMinimumSize(120, 70)
         self.view_box = self.plot.getViewBox()
         self.view_box.invertY(True)          # row 1 at the top, as the notebook prints it

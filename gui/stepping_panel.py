@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QScrollArea,
                                QSizePolicy, QSpinBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
@@ -66,24 +66,27 @@ class TensorRow(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.label)
         box.addWidget(self.scroll, 1)
-        # A step with nothing to show (the start of a pass) hides the row but keeps its room, so
-        # the next step does not lay the panel out again.
-        policy = self.sizePolicy()
+        # A step with nothing to show (the start of a pass) hides the row's name but keeps the
+        # row: a hidden row is laid out only when shown again, at the next step.
+        policy = self.label.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
-        self.setSizePolicy(policy)
+        self.label.setSizePolicy(policy)
+        # Views made hidden are sized when first shown; once the row has its size they are sized
+        # and drawn offscreen instead, so that the first pass steps as fast as the next ones.
+        self._warm = QTimer(self)
+        self._warm.setSingleShot(True)
+        self._warm.setInterval(0)
+        self._warm.timeout.connect(self._warm_views)
 
     def ensure_views(self, count: int) -> None:
         """At least `count` views, made now (hidden) rather than during a step."""
-        made = []
+        made = False
         while len(self.views) < count:
-            made.append(self._new_view())
+            self._new_view()
+            made = True
         if made:
             self._fit_height()
-            if self._width:
-                # Drawn once offscreen now: polishing, laying out and the first paint of a view
-                # (its axes, fonts, the map's first range) cost a step ~3 ms a view otherwise.
-                for view in made:
-                    view.grab()
+            self._warm.start()
 
     def show_tensors(self, tensors: dict, follow: int | None, numbers: bool) -> None:
         items = [(name, np.atleast_2d(array)) for name, array in tensors.items()]
@@ -102,7 +105,7 @@ class TensorRow(QWidget):
             if view.numbers_button.isChecked() != numbers:
                 view.show_numbers(numbers)
         self._place(chosen)
-        self.setVisible(bool(items))
+        self.label.setVisible(bool(items))
 
     def _choose_views(self, items) -> list:
         """One view per tensor: the view that showed this very tensor (its name and shape), else
@@ -171,6 +174,7 @@ class TensorRow(QWidget):
             self._width = width
             for view in self.views:
                 view.setFixedWidth(width)
+            self._warm.start()
 
     def _clicked(self, view: MatrixView, column: int) -> None:
         """Clicking an example's column (its header in a table, a cell on a map) follows it."""
@@ -193,10 +197,19 @@ class TensorRow(QWidget):
         for view in self.views:
             if view.maximumHeight() != height and height > 0:
                 view.setFixedHeight(max(height, view.minimumSizeHint().height()))
+                self._warm.start()
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
         self._fit_view_height()
+
+    def _warm_views(self) -> None:
+        """Size and draw offscreen the hidden views whose size changed since they were last
+        shown: polishing, laying out and first painting a view (its axes, the map's range) would
+        otherwise cost the step that shows it ~3 ms a view."""
+        for view in self.views:
+            if view.isHidden() and view.testAttribute(Qt.WA_PendingResizeEvent):
+                view.grab()
 
     def eventFilter(self, watched, event):
         if (event.type() == event.Type.Resize and watched is self.scroll.viewport()
