@@ -241,3 +241,20 @@ def test_the_hovered_value_takes_the_keys_line_and_gives_it_back(view, qtbot):
     qtbot.wait(60)
     _move_mouse_to_cell(view, 2, 2)   # the hidden map's moves never replace the table's hint
     assert view.footer.currentWidget() is view.hint
+
+
+def test_only_the_left_and_top_axes_show(view):
+    assert view.plot.getAxis("left").isVisible() and view.plot.getAxis("top").isVisible()
+    assert not view.plot.getAxis("bottom").isVisible() and not view.plot.getAxis("right").isVisible()
+
+
+def test_the_table_fits_numbers_set_while_the_heat_map_showed(view):
+    from PySide6.QtGui import QFontMetrics
+    view.set_matrix("W[1]", np.array([[0.5, 1.0]]))
+    view.set_matrix("W[1]", np.array([[-1.234e-05, 1.0]]))   # measured only once the table shows
+    view.show_numbers(True)
+    needed = QFontMetrics(view.table.font()).horizontalAdvance("-1.234e-05")
+    assert view.table.horizontalHeader().defaultSectionSize() >= needed
+    view.set_matrix("W[1]", np.array([[-1.234e-105, 1.0]]))  # while it shows: at once
+    needed = QFontMetrics(view.table.font()).horizontalAdvance("-1.234e-105")
+    assert view.table.horizontalHeader().defaultSectionSize() >= needed
