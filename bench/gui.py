@@ -196,8 +196,10 @@ FRAME_PARTS = {
     "canvas paint": [("gui.network_canvas", "NetworkCanvas", "paintEvent")],
     "neuron maps": [("gui.network_canvas", "NetworkCanvas", "_refresh_maps")],
     "gradients": [("gui.gradient_panel", "GradientPanel", "update_run")],
-    "runs list": [("gui.runs_panel", "RunsPanel", "update_row")],
-    "training panel": [("gui.training_panel", "TrainingPanel", "_on_snapshot")],
+    "runs list": [("gui.runs_panel", "RunsPanel", "update_row"), ("gui.runs_panel", "RunsPanel", "_fill_due_rows")],
+    "training panel": [("gui.training_panel", "TrainingPanel", "_on_snapshot"),
+                       ("gui.training_panel", "TrainingPanel", "_show_snapshot")],
+    "cost readout": [("gui.cost_panel", "Readout", "show_run")],
     "timeline": [("gui.timeline", "TimelineBar", "refresh")],
     "predictions": [("gui.predictions", "PredictionUpdater", "show_snapshot"),
                     ("gui.predictions", "PredictionUpdater", "schedule"),
@@ -237,7 +239,7 @@ class _FrameClock:
         return wrapper
 
 
-def frame_costs(frames: int = 60, iterations_per_frame: int = 300) -> dict:
+def frame_costs(frames: int = 60, iterations_per_frame: int = 300, state: str = "running") -> dict:
     """Milliseconds of the GUI thread's CPU per frame, per view, while the flower network trains.
 
     No worker: the engine runs in this thread between frames (untimed), so nothing competes for
@@ -272,6 +274,7 @@ def frame_costs(frames: int = 60, iterations_per_frame: int = 300) -> dict:
             plot_names[id(gradient_plot)] = "gradients paint"
         training = window.training
         training._begin_run()           # what play() does before the first snapshot arrives
+        training._state = state         # "running" as while a worker trains: texts keep their pace
         data, network = window.controller.data, window.controller.network.copy()
         config = TrainConfig(learning_rate=window.controller.session.hyper.learning_rate,
                              iterations=frames * iterations_per_frame, record_every=1,
@@ -295,6 +298,7 @@ def frame_costs(frames: int = 60, iterations_per_frame: int = 300) -> dict:
             parts = dict(clock.seconds)
             parts["Qt, rest"] = total - sum(parts.values())
             totals.append(parts)
+        training._state = "idle"
         window.close()
     finally:
         for cls, name, original in patched:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSi
 
 from core.runs import comparison_title, differences
 from . import theme
+from .neuron_maps import Pace
 from .run_colors import LINE_WIDTH, TEST_LINE_WIDTH, clipped_positive, run_color, run_plot, style_plot
 
 CURRENT_Z = 100  # the run in progress is drawn over the others
@@ -298,6 +299,8 @@ class CostPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addLayout(row, 1)
 
+        self._readout_pace = Pace(lambda: self.readout.show_run(latest_run(self.training), self._dark()), parent=self)
+        training.state_changed.connect(lambda state: self._readout_pace.settle())
         training.runs_changed.connect(self.sync)
         training.run_started.connect(lambda run: self.sync())
         training.run_updated.connect(self.update_run)
@@ -344,7 +347,8 @@ class CostPanel(QWidget):
             if extent is not None and not contains(self.plot.getViewBox().viewRange(), *extent):
                 self.fit()          # a point left the range: the next step (rare, not every frame)
         if run is latest_run(self.training):
-            self.readout.show_run(run, self._dark())
+            # The numbers beside the curve change at most 10 times a second while training runs.
+            self._readout_pace.request() if self.training.state == "running" else self._readout_pace.flush()
 
     def _show_moment(self) -> None:
         viewing = self.training.viewing

@@ -10,6 +10,7 @@ neutral at 0, blue > 0), so a node and the edges leaving it speak the same langu
 """
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -181,6 +182,49 @@ class FrameThrottle(QObject):
     @property
     def pending(self) -> bool:
         return self._posted or self._timer.isActive()
+
+
+TEXT_INTERVAL = 0.1      # s: numbers in text change at most 10 times a second while training
+
+
+class Pace(QObject):
+    """At most one call of `update` per `interval` seconds, the latest request always honoured
+    (within `interval`). For numbers in text (a cost, an iteration count, a table row): no one
+    reads them 30 times a second, and each change costs a relayout and a repaint of its panel
+    (4 of a frame's 19 ms for the labels and the runs list). The live views keep every frame."""
+
+    def __init__(self, update, interval: float = TEXT_INTERVAL, parent=None):
+        super().__init__(parent)
+        self._update = update
+        self.interval = interval
+        self._last = -math.inf
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.flush)
+
+    def request(self) -> None:
+        if self._timer.isActive():
+            return                    # already due: it will read the newest state then
+        wait = self._last + self.interval - time.perf_counter()
+        if wait <= 0:
+            self.flush()
+        else:
+            self._timer.start(int(wait * 1000) + 1)
+
+    def flush(self) -> None:
+        """Update now (and forget a pending request)."""
+        self._timer.stop()
+        self._last = time.perf_counter()
+        self._update()
+
+    def settle(self) -> None:
+        """Apply a pending update at once (training paused or stopped: the last numbers now)."""
+        if self._timer.isActive():
+            self.flush()
+
+    @property
+    def pending(self) -> bool:
+        return self._timer.isActive()
 
 
 # ---------------------------------------------------------------------------------------------

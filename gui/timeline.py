@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QWidget
 
+from .neuron_maps import Pace
 from .train_actions import keep_keys
 
 
@@ -35,9 +36,19 @@ class TimelineBar(QWidget):
         self.slider.valueChanged.connect(self._moved)
         keep_keys(self.slider)
         self.present.clicked.connect(training.back_to_present)
-        training.timeline_changed.connect(self.refresh)
+        # While training runs, a moment is added every frame: the slider and its label follow at
+        # most 10 times a second. Scrubbing, a reset or a pause show at once.
+        self._pace = Pace(self.refresh, parent=self)
+        training.timeline_changed.connect(self._on_timeline_changed)
         training.was_reset.connect(self.refresh)
+        training.state_changed.connect(lambda state: self._pace.settle())
         self.refresh()
+
+    def _on_timeline_changed(self) -> None:
+        if self.training.state == "running" and self.training.viewing is None:
+            self._pace.request()
+        else:
+            self._pace.flush()
 
     def refresh(self) -> None:
         moments = self.training.timeline()

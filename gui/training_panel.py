@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QToolButton, QVBoxLayout, QWidget)
 
 from core.network import INIT_SCHEMES
+from .neuron_maps import Pace
 from .timeline import TimelineBar
 from .train_actions import keep_keys
 
@@ -154,6 +155,9 @@ class TrainingPanel(QWidget):
         box.addLayout(form)
         box.addStretch(1)
 
+        self._snap = None                       # the newest snapshot, for the paced status line
+        self._text_pace = Pace(self._show_snapshot, parent=self)
+        training.state_changed.connect(lambda state: self._text_pace.settle())
         training.hyper_changed.connect(self.refresh)
         training.snapshot.connect(self._on_snapshot)
         training.state_changed.connect(self._on_state)
@@ -193,6 +197,8 @@ class TrainingPanel(QWidget):
         self.banner.setVisible(True)
 
     def _after_reset(self) -> None:
+        self._snap = None
+        self._text_pace.settle()   # nothing of the ended run may overwrite the "Ready" below
         self.banner.setVisible(False)
         self._update_progress()
         self.status.setText("Ready: press Space to train, → for one iteration")
@@ -213,6 +219,14 @@ class TrainingPanel(QWidget):
         self.progress.update()
 
     def _on_snapshot(self, snap) -> None:
+        """The status line and the progress bar, at most 10 times a second while training runs."""
+        self._snap = snap
+        self._text_pace.request() if self.training.state == "running" else self._text_pace.flush()
+
+    def _show_snapshot(self) -> None:
+        snap = self._snap
+        if snap is None:
+            return
         now = time.monotonic()
         if now - self._rate_t >= 0.5:  # iterations per second, smoothed over half a second
             self._speed = (snap.iteration - self._rate_i) / (now - self._rate_t)

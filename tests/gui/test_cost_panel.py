@@ -320,3 +320,17 @@ def test_axes_are_cached_between_frames_but_exported_as_text(panel, training, tm
     svg = (tmp_path / "cost.svg").read_text()
     assert "1,000" in svg and "2,000" in svg       # the x axis's labels as text, not a pixmap
     assert all(a.cacheMode() == QGraphicsItem.DeviceCoordinateCache for a in axes)
+
+
+def test_the_readout_follows_a_running_run_at_a_readable_pace_and_ends_exact(panel, training, qtbot):
+    run = fed_run(training)
+    training._on_trainer_state("running")
+    texts = []
+    for frame in range(12):              # 12 frames in a few milliseconds: faster than anyone reads
+        feed(training, run, np.arange(frame * 50, (frame + 1) * 50), np.linspace(0.7, 0.6, 50) - frame / 100)
+        texts.append(panel.readout.iteration.text())
+    assert len(set(texts)) <= 2 < 12     # the curve took every frame; the numbers did not
+    assert np.array_equal(panel.curves[run.number].train.xData, run.costs.iterations)
+    training._on_trainer_state("idle")   # paused or stopped: the last numbers at once
+    assert panel.readout.iteration.text() == f"iteration {run.iterations:,}"
+    assert panel.readout.cost.text() == f"cost {run.costs.last()[1]:.4f}"

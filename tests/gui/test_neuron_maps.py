@@ -225,3 +225,20 @@ def test_a_requested_draw_lands_in_the_same_frame_as_the_window_paint(qtbot):
     qtbot.waitUntil(lambda: "paint" in order and "draw" in order, timeout=2000)
     qtbot.wait(30)
     assert order == ["draw", "paint"]  # drawn before the paint, and one paint for both
+
+
+def test_pace_updates_at_most_once_an_interval_and_always_shows_the_latest(qtbot):
+    from gui.neuron_maps import Pace
+    state, shown = {"value": 0}, []
+    pace = Pace(lambda: shown.append(state["value"]), interval=0.1)
+    for value in range(1, 21):           # 20 frames' worth of numbers within a few milliseconds
+        state["value"] = value
+        pace.request()
+    assert shown == [1] and pace.pending  # the first at once, the rest wait for the interval
+    qtbot.waitUntil(lambda: not pace.pending, timeout=2000)
+    assert shown == [1, 20]               # one more update, with the newest number
+    state["value"] = 21
+    pace.request()
+    assert shown == [1, 20] and pace.pending
+    pace.settle()                         # training paused or stopped: the last numbers now
+    assert shown == [1, 20, 21] and not pace.pending
