@@ -204,11 +204,13 @@ class TensorRow(QWidget):
         self._fit_view_height()
 
     def _warm_views(self) -> None:
-        """Size and draw offscreen the hidden views whose size changed since they were last
-        shown: polishing, laying out and first painting a view (its axes, the map's range) would
-        otherwise cost the step that shows it ~3 ms a view."""
+        """Size and draw offscreen the views never shown yet, now that the row has its size:
+        polishing, laying out and first painting a view (its axes, the map's range) would
+        otherwise cost the step that first shows it ~3 ms a view. (Views shown before are only
+        resized when shown again: dragging the dock redraws nothing hidden.)"""
         for view in self.views:
-            if view.isHidden() and view.testAttribute(Qt.WA_PendingResizeEvent):
+            if (view.isHidden() and view not in self._shown_at
+                    and view.testAttribute(Qt.WA_PendingResizeEvent)):
                 view.grab()
 
     def eventFilter(self, watched, event):
