@@ -63,6 +63,8 @@ class NetworkCanvas(QWidget):
         self._radius = 12.0
         self._step = None   # (kind, l) of the step-through mode's current step, or None
         self._shape_key = None
+        self._refreshed_for = None   # (layer sizes, activations) and the data the widgets were made for
+        self._refreshed_data = None
         self._maps = NeuronMaps()
         self._maps_stale = False
         self._map_throttle = FrameThrottle(self._refresh_maps, self)
@@ -115,6 +117,15 @@ class NetworkCanvas(QWidget):
     # --- building -------------------------------------------------------------------------------
     def refresh(self) -> None:
         net = self.controller.network
+        data = self.controller.data
+        key = (net.layer_sizes, tuple(net.activations))
+        if key == self._refreshed_for and data is self._refreshed_data:
+            # New values in the same network (training: up to 30 times a second): the widgets and
+            # the layout stay as they are; only the edges and the maps are drawn again.
+            self.update()
+            self._map_throttle.request()
+            return
+        self._refreshed_for, self._refreshed_data = key, data
         L = net.L
         self._sync_widgets(L)
         for l, header in enumerate(self._headers, start=1):

@@ -242,3 +242,18 @@ def test_pace_updates_at_most_once_an_interval_and_always_shows_the_latest(qtbot
     assert shown == [1, 20] and pace.pending
     pace.settle()                         # training paused or stopped: the last numbers now
     assert shown == [1, 20, 21] and not pace.pending
+
+
+def test_new_parameter_values_redraw_edges_and_maps_without_a_relayout(canvas, controller, qtbot):
+    settle(canvas, qtbot)
+    relayouts = []
+    canvas._relayout = lambda relayout=canvas._relayout: relayouts.append(1) or relayout()
+    header = canvas._headers[0].geometry()
+    controller.set_parameters(scaled(controller.network.parameters, 25.0))   # a training frame
+    assert not relayouts and canvas._headers[0].geometry() == header
+    settle(canvas, qtbot)
+    maps = engine_maps(controller)
+    for u in range(4):
+        np.testing.assert_array_equal(canvas.neuron_map(1, u), maps.hidden[0][u])
+    controller.set_units(1, 6)                                              # an edit: laid out again
+    assert relayouts and len(canvas._nodes[1]) == 6
