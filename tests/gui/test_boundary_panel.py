@@ -185,3 +185,26 @@ def test_frame_data_shows_the_data_after_a_zoom(panel, qtbot):
     assert box.viewRect().width() > framed.width() * 2
     panel.frame_data()
     assert box.viewRect().width() == pytest.approx(framed.width(), rel=0.05)
+
+
+def _differing_share(a, b) -> float:
+    """The share of pixels whose colours differ by more than a quarter of the range."""
+    a = np.frombuffer(a.constBits(), np.uint8).reshape(a.height(), -1, 4).astype(int)
+    b = np.frombuffer(b.constBits(), np.uint8).reshape(b.height(), -1, 4).astype(int)
+    return float(np.mean(np.abs(a - b).max(axis=2) > 64))
+
+
+def test_cached_points_match_points_drawn_afresh_after_pan_and_zoom(panel, qtbot):
+    from PySide6.QtWidgets import QApplication, QGraphicsItem
+    assert all(item.cacheMode() == QGraphicsItem.DeviceCoordinateCache for item in panel._points.values())
+    box = panel.plot.getViewBox()
+    before = panel.plot.grab().toImage()
+    for move in (lambda: box.translateBy(x=0.37, y=0.21), lambda: box.scaleBy((0.6, 0.6))):
+        move()
+        QApplication.processEvents()
+        cached = panel.plot.grab().toImage()
+        panel._cache_points(False)
+        fresh = panel.plot.grab().toImage()
+        panel._cache_points(True)
+        # the same picture up to the antialiased rims (the pixmap sits on whole pixels)
+        assert _differing_share(cached, fresh) < 0.03 and _differing_share(cached, before) > 0.08
