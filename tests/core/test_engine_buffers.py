@@ -107,6 +107,18 @@ def test_arrays_in_any_layout_train_to_the_same_numbers_and_keep_their_identity(
         assert np.array_equal(v, b.parameters[k])
 
 
+def test_parameters_in_any_key_order_train_to_the_same_numbers():
+    # The flat buffers follow the dict's order; the gradients must land on their own parameters.
+    X, Y = _data()
+    a = Network.create([2, 4, 3, 1], ["tanh", "relu", "sigmoid"], init="he", seed=4)
+    b = a.copy()
+    b.parameters = {k: b.parameters[k] for k in ("b3", "W2", "W3", "b1", "W1", "b2")}
+    for net in (a, b):
+        run(net, X, Y, TrainConfig(learning_rate=0.3, iterations=15))
+    for k, v in a.parameters.items():
+        assert np.array_equal(v, b.parameters[k])
+
+
 def test_after_divergence_the_gradient_norms_are_those_of_the_last_applied_step():
     # Linear layers at a huge learning rate: the cost becomes NaN between recorded iterations, so
     # the failing iteration's backward pass runs; its NaN gradients must not replace the last
