@@ -66,7 +66,9 @@ def forward(X, parameters: dict, activations, quiet=False) -> tuple[np.ndarray, 
     """
     caches = []
     A = X
-    for (kW, kb), activation in zip(_KEYS, activations):  # layer_forward, written out (fewer calls)
+    keys = _KEYS if len(activations) <= len(_KEYS) else \
+        [(f"W{l}", f"b{l}") for l in range(1, len(activations) + 1)]
+    for (kW, kb), activation in zip(keys, activations):  # layer_forward, written out (fewer calls)
         A_prev, W, b = A, parameters[kW], parameters[kb]
         Z = linear_forward(A_prev, W, b)
         A = (G_QUIET[activation] if quiet else ACTIVATIONS[activation].g)(Z)

@@ -119,6 +119,20 @@ def test_parameters_in_any_key_order_train_to_the_same_numbers():
         assert np.array_equal(v, b.parameters[k])
 
 
+def test_forward_runs_every_layer_however_many():
+    # (the validated architectures stop at 11 layers; forward itself has no such limit)
+    L = 120
+    rng = np.random.RandomState(0)
+    parameters = {}
+    for l in range(1, L + 1):
+        parameters[f"W{l}"] = np.eye(2) if l < L else rng.randn(1, 2)
+        parameters[f"b{l}"] = np.zeros((2 if l < L else 1, 1))
+    X, _ = _data()
+    AL, caches = forward(X, parameters, ["linear"] * (L - 1) + ["sigmoid"])
+    assert len(caches) == L and AL.shape == (1, X.shape[1])
+    assert np.array_equal(caches[-1].A_prev, X)
+
+
 def test_after_divergence_the_gradient_norms_are_those_of_the_last_applied_step():
     # Linear layers at a huge learning rate: the cost becomes NaN between recorded iterations, so
     # the failing iteration's backward pass runs; its NaN gradients must not replace the last
