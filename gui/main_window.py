@@ -25,6 +25,7 @@ from .exports import install_exports
 from .dock_scroll import DockScroll
 from .layer_panel import LayerPanel
 from .network_canvas import SHAPE_KINDS, NetworkCanvas
+from .neuron_maps import Pace
 from .predictions import PredictionUpdater
 from .presentation import install_presentation
 from .presets_menu import install_presets
@@ -103,7 +104,11 @@ class MainWindow(QMainWindow):
         self.controller.error.connect(self.show_error)
         self.training.error.connect(self.show_error)
         self.training.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.training.snapshot.connect(self._update_iteration)
+        # The live count changes at most 10 times a second: each change relaid out the status bar
+        # and the whole window (its docks' size hints) once a frame.
+        self._iteration_pace = Pace(self._update_iteration, parent=self)
+        self.training.snapshot.connect(lambda _: self._iteration_pace.request())
+        self.training.state_changed.connect(lambda _: self._iteration_pace.settle())
         self.training.was_reset.connect(self._update_iteration)
         self.stepping.active_changed.connect(self._stepping_mode)
         self.stepping.changed.connect(self._show_step_on_canvas)
@@ -302,7 +307,7 @@ class MainWindow(QMainWindow):
         self.status_m.setText(f"m = {data.m}{test}")
         self.status_n0.setText(f"n[0] = {data.n_x:,}")
         self.status_params.setText(f"{net.parameter_count:,} parameters")
-        self._update_iteration()
+        self._iteration_pace.request()   # new parameters come with every training frame
 
     def _update_iteration(self, *_) -> None:
         self.status_iteration.setText(f"iteration {self.training.iteration:,}")
