@@ -50,6 +50,7 @@ class NetworkCanvas(QWidget):
         self.setAccessibleName("Network canvas")
         self.setAccessibleDescription("The network's layers as columns of neurons; click a layer to select it")
         self.setMouseTracking(True)
+        self.setAttribute(Qt.WA_OpaquePaintEvent)   # paintEvent fills the background itself
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.shape_kinds = set(SHAPE_KINDS)
         self._headers: list[LayerHeader] = []
@@ -122,7 +123,7 @@ class NetworkCanvas(QWidget):
         if key == self._refreshed_for and data is self._refreshed_data:
             # New values in the same network (training: up to 30 times a second): the widgets and
             # the layout stay as they are; only the edges and the maps are drawn again.
-            self.update()
+            self.update(self._live_rect())
             self._map_throttle.request()
             return
         self._refreshed_for, self._refreshed_data = key, data
@@ -301,6 +302,17 @@ class NetworkCanvas(QWidget):
     def _shapes_height(self) -> int:
         return self._line_height() * len(self.shape_kinds) + 12
 
+    def _live_rect(self):
+        """What new parameter values change: the edges and the nodes (and their maps). The
+        headers, "+" buttons and shape labels around them are not repainted with them."""
+        r = self._radius + 4
+        points = [c for column in self._nodes for _, c in column]
+        if not points:
+            return self.rect()
+        xs, ys = [c.x() for c in points], [c.y() for c in points]
+        return QRectF(min(xs) - r, min(ys) - r, max(xs) - min(xs) + 2 * r,
+                      max(ys) - min(ys) + 2 * r).toAlignedRect()
+
     def neuron_area(self) -> QRectF:
         top = MARGIN + self._header_height() + 8
         bottom = self.height() - MARGIN - self._shapes_height()
@@ -374,8 +386,11 @@ class NetworkCanvas(QWidget):
             # for the network as it is now, so the drawing never mixes two architectures.
             self._layout_nodes(self._column_x(), self.neuron_area())
         p = QPainter(self)
-        p.setRenderHint(QPainter.Antialiasing)
         pal = self.palette()
+        # Opaque: the canvas fills its own background, so a frame does not paint the scroll
+        # area and the window beneath it first (two more full-size paints a frame).
+        p.fillRect(event.rect(), pal.color(self.backgroundRole()))
+        p.setRenderHint(QPainter.Antialiasing)
         self._paint_selection(p, pal)
         self._paint_step(p)
         self._paint_edges(p)
@@ -547,7 +562,7 @@ class NetworkCanvas(QWidget):
             self._maps.clear()
         else:
             self._maps.update(self.controller.network, self.drawn_units(), theme.is_dark(self.palette()))
-        self.update()
+        self.update(self._live_rect())
         if self._hover is not None:
             self._show_popup(self._hover)
 

@@ -257,3 +257,32 @@ def test_new_parameter_values_redraw_edges_and_maps_without_a_relayout(canvas, c
         np.testing.assert_array_equal(canvas.neuron_map(1, u), maps.hidden[0][u])
     controller.set_units(1, 6)                                              # an edit: laid out again
     assert relayouts and len(canvas._nodes[1]) == 6
+
+
+def test_a_training_frame_repaints_the_edges_and_nodes_but_not_the_widgets_around_them(canvas, controller, qtbot):
+    from PySide6.QtCore import QEvent, QObject
+    settle(canvas, qtbot)
+    qtbot.wait(30)
+
+    class Paints(QObject):
+        def __init__(self):
+            super().__init__()
+            self.rects = {}
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint:
+                self.rects.setdefault(obj, []).append(event.rect())
+            return False
+
+    paints = Paints()
+    header, label = canvas._headers[0], canvas._shape_labels[1]["W"]
+    for w in (canvas, header, label):
+        w.installEventFilter(paints)
+    controller.set_parameters(scaled(controller.network.parameters, 3.0))
+    settle(canvas, qtbot)
+    qtbot.waitUntil(lambda: canvas in paints.rects, timeout=2000)
+    nodes = [c for column in canvas._nodes for _, c in column]
+    for rect in paints.rects[canvas]:       # every node inside what was repainted, and no more
+        assert all(rect.contains(c.toPoint()) for c in nodes)
+        assert not rect.intersects(header.geometry()) and not rect.intersects(label.geometry())
+    assert header not in paints.rects and label not in paints.rects
