@@ -197,24 +197,28 @@ class Pace(QObject):
         super().__init__(parent)
         self._update = update
         self.interval = interval
-        self._last = -math.inf
+        self._slot = -math.inf       # the interval of the clock the last update fell in
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.PreciseTimer)
         self._timer.timeout.connect(self.flush)
 
     def request(self) -> None:
         if self._timer.isActive():
             return                    # already due: it will read the newest state then
-        wait = self._last + self.interval - time.perf_counter()
-        if wait <= 0:
+        # Every Pace keeps to the same clock (whole intervals of perf_counter), so the panels'
+        # texts change in the same event-loop turn and their relayouts are done once, together.
+        now = time.perf_counter()
+        slot = math.floor(now / self.interval)
+        if slot != self._slot:
             self.flush()
         else:
-            self._timer.start(int(wait * 1000) + 1)
+            self._timer.start(int(((slot + 1) * self.interval - now) * 1000) + 1)
 
     def flush(self) -> None:
         """Update now (and forget a pending request)."""
         self._timer.stop()
-        self._last = time.perf_counter()
+        self._slot = math.floor(time.perf_counter() / self.interval)
         self._update()
 
     def settle(self) -> None:
