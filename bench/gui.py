@@ -6,6 +6,11 @@ loads into the process that times the engine):
 
     python -m bench.gui --seconds 4
 
+and where a frame's time goes, per view, in milliseconds of the GUI thread (no worker; see
+frame_costs):
+
+    python -m bench.gui --frames 90
+
 What is counted is real drawing, not timer ticks: the boundary's ImageItem.setImage calls, the
 canvas's neuron-map evaluations (NeuronMaps.update) and its paint events, and the cost curve's
 setData calls, each wrapped on the live objects of a real MainWindow.
@@ -139,8 +144,9 @@ WHAT_IFS = ("fixed-cost-range", "no-cost-updates")
 def live_training(app, window, seconds: float, what_if: str | None = None, settle: float = 0.5) -> dict:
     """Train the course's flower network in the window with every live view showing; count draws.
 
-    what_if (for the profile notes, not the goals): "fixed-cost-range" turns the cost plot's
-    auto-range off, "no-cost-updates" leaves the cost curve still, to show what they cost.
+    what_if (for the profile notes, not the goals): "fixed-cost-range" holds the cost plot at one
+    range for the whole run (not even the few steps of its following range), "no-cost-updates"
+    leaves the cost curve still, to show what they cost.
     """
     training, canvas = window.training, window.canvas
     if what_if == "fixed-cost-range":
