@@ -183,8 +183,6 @@ def _quiet_overflow():
     return np.errstate(over="ignore", invalid="ignore")
 
 
-
-
 def _flat_views(parameters: dict, dtype) -> tuple[np.ndarray, dict]:
     """One flat buffer and a dict of views into it, one per array of `parameters` (same keys,
     shapes and order; values not set). The trainer keeps W, b and dW, db this way: the update
