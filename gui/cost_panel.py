@@ -50,11 +50,15 @@ def step_up(value: float, steps=Y_STEPS) -> float:
     return 10.0 ** (k + 1)
 
 
-def following_range(x_last: float, y_low: float, y_high: float, log: bool):
+def following_range(x_last: float, y_low: float, y_high: float, log: bool, x_end: float | None = None):
     """((x0, x1), (y0, y1)): the stepped range that holds points up to iteration x_last with values
     in [y_low, y_high] (log10 of the costs on a log axis). Deterministic, so the range changes
-    only when a point leaves it."""
-    x = (0.0, step_up(max(x_last, MIN_X_END), X_STEPS))
+    only when a point leaves it. x_end, the iteration the run stops at, ends the x axis when the
+    next step would pass it: a finished run fills the plot."""
+    x1 = step_up(max(x_last, MIN_X_END), X_STEPS)
+    if x_end is not None and x_last <= x_end < x1:
+        x1 = float(x_end)
+    x = (0.0, x1)
     if log:
         low = math.floor(y_low / LOG_STEP + 1e-9) * LOG_STEP
         high = math.ceil(y_high / LOG_STEP - 1e-9) * LOG_STEP
@@ -373,7 +377,7 @@ class CostPanel(QWidget):
             return
         x_last = max(e[0] for e in extents)
         low, high = min(e[1] for e in extents), max(e[2] for e in extents)
-        x, y = following_range(x_last, low, high, log)
+        x, y = following_range(x_last, low, high, log, x_end=self.training.session.hyper.iterations)
         box = self.plot.getViewBox()
         box.setRange(xRange=x, yRange=y, padding=RANGE_PADDING)
 

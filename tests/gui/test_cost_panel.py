@@ -334,3 +334,15 @@ def test_the_readout_follows_a_running_run_at_a_readable_pace_and_ends_exact(pan
     training._on_trainer_state("idle")   # paused or stopped: the last numbers at once
     assert panel.readout.iteration.text() == f"iteration {run.iterations:,}"
     assert panel.readout.cost.text() == f"cost {run.costs.last()[1]:.4f}"
+
+
+def test_the_x_axis_ends_where_the_run_stops_rather_than_at_the_next_step(panel, training):
+    from gui.cost_panel import following_range
+    assert following_range(2600, 0.2, 0.7, False, x_end=3000)[0] == (0.0, 3000.0)
+    assert following_range(2600, 0.2, 0.7, False, x_end=10 ** 8)[0] == (0.0, 5000)
+    assert following_range(3500, 0.2, 0.7, False, x_end=3000)[0] == (0.0, 5000)   # run on past it
+    training.session.hyper = replace(training.session.hyper, iterations=3000)
+    run = fed_run(training)
+    feed(training, run, np.arange(0, 3001), np.linspace(0.7, 0.2, 3001))
+    (x0, x1), _ = panel.plot.getViewBox().viewRange()
+    assert x0 < 0 and 3000 <= x1 < 3000 * 1.05     # the whole run across the plot
