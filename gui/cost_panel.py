@@ -59,9 +59,9 @@ def following_range(x_last: float, y_low: float, y_high: float, log: bool, x_end
     if x_end is not None and x_last <= x_end < x1:
         x1 = float(x_end)
     x = (0.0, x1)
-    if log:
-        low = math.floor(y_low / LOG_STEP + 1e-9) * LOG_STEP
-        high = math.ceil(y_high / LOG_STEP - 1e-9) * LOG_STEP
+    if log:   # half a step of room at either end: a tick label at the edge is not drawn
+        low = math.floor((y_low - LOG_STEP / 2) / LOG_STEP + 1e-9) * LOG_STEP
+        high = math.ceil((y_high + LOG_STEP / 2) / LOG_STEP - 1e-9) * LOG_STEP
         return x, (low, high if high > low else low + LOG_STEP)
     low = 0.0 if y_low >= 0 else -step_up(-y_low)
     high = step_up(y_high) if y_high > 0 else 1.0
