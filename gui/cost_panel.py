@@ -235,6 +235,13 @@ class Readout(QWidget):
         self.cost.setText("cost —" if last is None else f"cost {last[1]:.4f}")
         self.iteration.setText(f"iteration {run.iterations:,}")
 
+    def pin(self, width: int) -> None:
+        """The numbers' labels at a fixed size (the side column's width, one line of their font):
+        a new number then repaints its label only, where a label free to resize relaid out the
+        panel, its dock and the window's other docks (Qt passes the request up to a fixed size)."""
+        for label in (self.train_accuracy, self.test_accuracy, self.cost, self.iteration):
+            label.setFixedSize(width, label.fontMetrics().height() + 2 * label.margin())
+
     def needed_width(self) -> int:
         """The width that shows the largest accuracy and the longest line unclipped."""
         return max(self.train_accuracy.fontMetrics().horizontalAdvance(WIDEST_ACCURACY),
@@ -452,6 +459,7 @@ class CostPanel(QWidget):
         self.readout.show_run(latest_run(self.training), dark)
         self.side.setFixedWidth(max(SIDE_MIN_WIDTH, self.readout.needed_width(),
                                     self.log_scale.sizeHint().width()))
+        self.readout.pin(self.side.width())
 
     def set_line_scale(self, k: float) -> None:
         """Cost lines × k (presentation mode: a projector needs them thicker)."""

@@ -2,7 +2,7 @@
 neuron maps show the network as it was then. Play (or "Present") goes on from the present."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QWidget
 
 from .neuron_maps import Pace
@@ -20,7 +20,9 @@ class TimelineBar(QWidget):
         self.slider.setAccessibleName("Timeline of the run")
         self.label = QLabel()
         # Never narrower than its text (a laptop's dock clipped "iteration 10,000 (prese"): the
-        # slider gives way instead.
+        # slider gives way instead. Its size is fixed, and grows only when a text needs more
+        # (see _fit_label): the moment's number changes 10 times a second while training, and a
+        # label free to resize relaid out the training panel, its dock and the window's docks.
         self.label.setSizePolicy(QSizePolicy.Minimum, QSizePolicy.Preferred)
         self.label.setAccessibleName("Moment shown")
         self.label.setToolTip("The iteration shown: the present (the latest), or a past moment")
@@ -40,7 +42,7 @@ class TimelineBar(QWidget):
         # most 10 times a second. Scrubbing, a reset or a pause show at once.
         self._pace = Pace(self.refresh, parent=self)
         training.timeline_changed.connect(self._on_timeline_changed)
-        training.was_reset.connect(self.refresh)
+        training.was_reset.connect(self._after_reset)
         training.state_changed.connect(lambda state: self._pace.settle())
         self.refresh()
 
@@ -64,11 +66,33 @@ class TimelineBar(QWidget):
         self.slider.setEnabled(len(moments) > 1)
         self.present.setEnabled(viewing is not None)
         if viewing is not None:
-            self.label.setText(f"<b>{viewing:,}</b> (past)")   # the iteration: the status line names it
+            self._set_label(f"<b>{viewing:,}</b> (past)")   # the iteration: the status line names it
         elif moments:
-            self.label.setText(f"{moments[-1][0]:,} (present)")
+            self._set_label(f"{moments[-1][0]:,} (present)")
         else:
-            self.label.setText("no moments yet")
+            self._set_label("no moments yet")
+
+    def _after_reset(self) -> None:
+        self.refresh()
+        self._fit_label(shrink=True)     # a new run: the label as narrow as its text again
+
+    def _set_label(self, text: str) -> None:
+        if text == self.label.text():
+            return
+        self.label.setText(text)
+        self._fit_label()
+
+    def _fit_label(self, shrink: bool = False) -> None:
+        """A fixed size at least as wide as the text (a new digit widens it once)."""
+        need = self.label.sizeHint()
+        width = need.width() if shrink else max(need.width(), self.label.minimumWidth())
+        if (width, need.height()) != (self.label.minimumWidth(), self.label.maximumHeight()):
+            self.label.setFixedSize(width, need.height())
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange and hasattr(self, "label"):
+            self._fit_label(shrink=True)   # the label's font follows ours (presentation mode)
 
     def _moved(self, index: int) -> None:
         if index == self.slider.maximum() and self.training.viewing is None:

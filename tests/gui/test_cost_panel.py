@@ -346,3 +346,33 @@ def test_the_x_axis_ends_where_the_run_stops_rather_than_at_the_next_step(panel,
     feed(training, run, np.arange(0, 3001), np.linspace(0.7, 0.2, 3001))
     (x0, x1), _ = panel.plot.getViewBox().viewRange()
     assert x0 < 0 and 3000 <= x1 < 3000 * 1.05     # the whole run across the plot
+
+
+def test_new_numbers_in_the_readout_relayout_nothing(panel, training, qtbot):
+    from PySide6.QtCore import QEvent, QObject
+    run = fed_run(training)
+    for k in (0, 1):                   # the first numbers (after "—"): laid out once
+        run.train_accuracy = 0.5
+        feed(training, run, np.arange(100 * k, 100 * k + 100), np.linspace(0.7, 0.6, 100))
+        panel._readout_pace.flush()
+        qtbot.wait(10)
+
+    class Requests(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):
+            Requests.count += event.type() == QEvent.LayoutRequest
+            return False
+
+    watcher = Requests()
+    for w in (panel, panel.side, panel.readout):
+        w.installEventFilter(watcher)
+    for k in range(2, 7):
+        run.train_accuracy = 0.5 + k / 20
+        feed(training, run, np.arange(100 * k, 100 * k + 100), np.linspace(0.6, 0.5, 100) - k / 50)
+        panel._readout_pace.flush()
+        assert panel.readout.iteration.text() == f"iteration {run.iterations:,}"
+        qtbot.wait(5)
+    assert Requests.count == 0
+    side = panel.side.width()
+    assert all(label.width() == side for label in (panel.readout.cost, panel.readout.iteration))

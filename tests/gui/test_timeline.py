@@ -77,3 +77,36 @@ def test_the_moment_is_never_clipped_in_the_narrowest_training_panel(window, qtb
     qtbot.waitUntil(lambda: panel.width() <= panel.minimumSizeHint().width() + 20)
     assert bar.label.width() >= bar.label.sizeHint().width()
     assert bar.slider.width() >= 20
+
+
+def test_the_moment_label_keeps_its_size_while_the_count_grows_within_its_digits(window, qtbot, monkeypatch):
+    """A label that resizes relays out the panel, its dock and the window: 10 times a second while
+    training. Its size is fixed and grows only when the text needs more room."""
+    from PySide6.QtCore import QEvent, QObject
+    bar, t = window.training_panel.timeline, window.training
+    moments = [(0, {}), (10_000, {})]
+    monkeypatch.setattr(t, "timeline", lambda: moments)
+    bar.refresh()
+    qtbot.wait(10)                                                    # its first relayout done
+    size = bar.label.size()
+    assert bar.label.minimumSize() == bar.label.maximumSize()          # fixed: no relayout on a new text
+
+    class Requests(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.LayoutRequest:
+                Requests.count += 1
+            return False
+
+    watcher = Requests()
+    bar.installEventFilter(watcher)
+    for i in (10_001, 17_345, 54_321, 99_999):
+        moments.append((i, {}))
+        bar.refresh()
+        qtbot.wait(5)
+        assert bar.label.text() == f"{i:,} (present)" and bar.label.size() == size
+    assert Requests.count == 0
+    moments.append((1_234_567, {}))                                  # more digits: wider once
+    bar.refresh()
+    assert bar.label.width() >= bar.label.sizeHint().width() > size.width()
