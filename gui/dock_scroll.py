@@ -21,6 +21,7 @@ class _Holder(QWidget):
     def __init__(self, panel: QWidget):
         super().__init__()
         self.panel = panel
+        self._hints = None          # the panel's size hints last passed on to the scroll area
         panel.setParent(self)
         panel.show()
         panel.installEventFilter(self)
@@ -36,8 +37,13 @@ class _Holder(QWidget):
         super().resizeEvent(event)
 
     def event(self, event):
-        if event.type() == QEvent.LayoutRequest:   # the panel's size hints changed
-            self.updateGeometry()
+        if event.type() == QEvent.LayoutRequest:   # the panel's size hints may have changed
+            # Passed on only when they did: a label's new number (10 times a second while
+            # training) otherwise relaid out the scroll area, the dock and every dock of the window.
+            hints = (self.panel.minimumSizeHint(), self.panel.sizeHint(), self.panel.minimumSize())
+            if hints != self._hints:
+                self._hints = hints
+                self.updateGeometry()
         return super().event(event)
 
     def eventFilter(self, watched, event):
