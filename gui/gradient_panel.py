@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from . import theme
 from .cost_panel import cache_axes, latest_run
-from .neuron_maps import on_screen
+from .neuron_maps import Pace, on_screen
 from .run_colors import LINE_WIDTH, clipped_positive, run_color, run_plot, style_plot
 
 # The part of viridis that stays readable on the background (at least 3:1, the contrast a line
@@ -52,6 +52,8 @@ class GradientPanel(QWidget):
         self.lines: list[pg.PlotDataItem] = []   # lines[l-1] draws ‖dW[l]‖
         self.run = None                           # the run drawn
         self._stale = False                       # new points came while hidden
+        self._pace = Pace(self._draw_if_seen, parent=self)
+        training.state_changed.connect(lambda state: self._pace.settle())
 
         self.heading = QLabel()
         self.heading.setAccessibleName("Run shown")
@@ -98,12 +100,14 @@ class GradientPanel(QWidget):
         self._draw_if_seen()
 
     def update_run(self, run) -> None:
-        """New points: redrawn only when they belong to the run shown (up to ~30 per second)."""
+        """New points: redrawn only when they belong to the run shown, and while training runs at
+        most 10 times a second (snapshots come up to ~30 a second; this secondary plot re-ranges
+        its axes at every redraw, which costs as much as the live views together)."""
         if run is not self.run:
             if latest_run(self.training) is not run:
                 return
             self.run = run
-        self._draw_if_seen()
+        self._pace.request() if self.training.state == "running" else self._pace.flush()
 
     def _draw_if_seen(self) -> None:
         if self.run is None or on_screen(self):   # no run: only the heading, at once

@@ -112,3 +112,17 @@ def test_a_dock_tabbed_behind_another_skips_its_frames_until_brought_to_the_fron
     qtbot.waitUntil(lambda: bool(drawn) and not panel._stale, timeout=3000)
     iterations = [i for i, _ in run.grad_norms]
     assert all(line.xData.tolist() == iterations for line in panel.lines)
+
+
+def test_while_training_runs_the_plot_redraws_at_a_readable_pace_and_ends_exact(panel, training, qtbot):
+    training._begin_run()
+    run = training.current
+    training._on_trainer_state("running")
+    draws = []
+    panel._draw = lambda draw=panel._draw: draws.append(1) or draw()
+    for frame in range(12):                     # 12 frames within a few milliseconds
+        run.grad_norms.append((frame * 10, (1.0 / (frame + 1), 0.5 / (frame + 1))))
+        training.run_updated.emit(run)
+    assert 1 <= len(draws) <= 2
+    training._on_trainer_state("idle")          # paused or stopped: every point at once
+    assert panel.lines[0].xData.tolist() == [i for i, _ in run.grad_norms]
