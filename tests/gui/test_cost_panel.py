@@ -255,8 +255,13 @@ def test_zoom_and_pan_stay_until_the_auto_button_follows_the_runs_again(panel, t
     feed(training, run, np.arange(300, 2000), np.linspace(0.4, 0.2, 1700))
     assert box.viewRange() == zoomed          # the user's view is kept while the run goes on
     item = panel.plot.getPlotItem()
+    item.mouseHovering = True                 # the pointer over the plot: "A" offers to fit again
+    item.updateButtons()
+    assert item.autoBtn.isVisible()
     item.autoBtn.clicked.emit(item.autoBtn)   # the "A" corner button
     assert panel.following and holds(box.viewRange(), [run])
+    item.updateButtons()
+    assert not item.autoBtn.isVisible()       # following already: nothing to offer
     assert not any(box.autoRangeEnabled())    # still stepped, not pyqtgraph's per-frame auto-range
 
 
