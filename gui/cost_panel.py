@@ -396,11 +396,13 @@ class CostPanel(QWidget):
         self.following = False          # the user's zoom or pan stays until "A" is clicked
 
     def _update_auto_button(self) -> None:
-        item = self.plot.getPlotItem()
-        if item.autoBtn is None:
-            return
-        item.autoBtn.setVisible(item._exportOpts is False and item.mouseHovering and not item.buttonsHidden
-                                and not self.following)
+        try:
+            item = self.plot.getPlotItem()
+            if item.autoBtn is not None:
+                item.autoBtn.setVisible(item._exportOpts is False and item.mouseHovering
+                                        and not item.buttonsHidden and not self.following)
+        except RuntimeError:
+            pass    # the plot is being deleted (as pyqtgraph's own updateButtons allows)
 
     # --- legend and heading ---------------------------------------------------------------------
     def _relabel(self) -> None:

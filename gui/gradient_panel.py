@@ -118,7 +118,7 @@ class GradientPanel(QWidget):
     def paintEvent(self, event):
         super().paintEvent(event)
         if self._stale:             # shown again (its tab brought to the front): catch up
-            QTimer.singleShot(0, self._catch_up)
+            QTimer.singleShot(0, self, self._catch_up)   # with self as context: gone if it is
 
     def _catch_up(self) -> None:
         if self._stale:
