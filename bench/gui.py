@@ -361,6 +361,7 @@ def measure(seconds: float = 4.0, steps: int = 24, startup_repeats: int = 3) -> 
     out["step_seconds"] = step_latency(app, window, steps)
     out["network"] = f"{list(network.layer_sizes)} {', '.join(network.activations)}, {data.name} (m = {data.m})"
     window.close()
+    out["frame_costs"] = frame_costs(60)   # where a frame's time goes, per view (its own window)
     return out
 
 
