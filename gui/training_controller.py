@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from core.errors import ConfigError
-from core.history import ThinnedSeries
+from core.history import CostHistory, ThinnedSeries
 from core.runs import RunBook, fingerprint, keep_in_timeline
 from core.session import Hyperparameters, InitSettings
 from core.training import TrainConfig, check_l2, check_learning_rate
@@ -23,6 +23,17 @@ from .trainer import Trainer
 GRAD_HISTORY_LIMIT = 2000
 MERGE_SECONDS = 1.5   # changes to one setting this close together are one change (a slider drag)
 FALLBACK_SNAPSHOT_EVERY = 1000   # snapshots come on request every frame; this is a floor
+
+
+def record_stride(iterations: int, capacity: int = CostHistory().capacity) -> int:
+    """Record the cost every k-th iteration: k the smallest power of two that keeps a run of
+    `iterations` within the cost history's capacity. Finer points would only be thinned away
+    again, and on a small network each recorded cost (and test cost) costs as much as a layer:
+    recording all 10,000 of the flower's iterations held training to 75 % of its speed."""
+    k = 1
+    while iterations // k + 1 > capacity - 2:
+        k *= 2
+    return k
 
 
 class TrainingController(QObject):
@@ -242,8 +253,10 @@ class TrainingController(QObject):
     # --- plumbing -------------------------------------------------------------------------------
     def _start(self, iterations: int) -> None:
         hyper, data, network = self.session.hyper, self.controller.data, self.controller.network
+        # One iteration at a time records each; a run records at the stride its length needs.
+        record_every = 1 if iterations == 1 else record_stride(hyper.iterations)
         config = TrainConfig(learning_rate=hyper.learning_rate, iterations=iterations,
-                             batch_size=hyper.batch_size, l2=hyper.l2, record_every=1,
+                             batch_size=hyper.batch_size, l2=hyper.l2, record_every=record_every,
                              snapshot_every=FALLBACK_SNAPSHOT_EVERY, target_cost=hyper.target_cost,
                              seed=self.session.init.seed, start_iteration=self.iteration)
         if self.current is None:

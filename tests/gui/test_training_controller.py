@@ -282,3 +282,17 @@ def test_without_a_child_process_training_runs_in_a_thread(training, qtbot, monk
     qtbot.waitUntil(lambda: training.state == "paused", timeout=5000)
     training.stop()
     assert training.state == "idle" and training.last_snapshot.stopped == "stopped by user"
+
+
+def test_a_run_records_its_cost_at_the_stride_its_length_needs(training, controller, qtbot):
+    from gui.training_controller import record_stride
+    assert [record_stride(n) for n in (1, 600, 3997, 3998, 10_000, 200_000)] == [1, 1, 1, 2, 4, 64]
+    controller.session.hyper = controller.session.hyper.__class__(learning_rate=1.2, iterations=10_000)
+    training.play()
+    qtbot.waitUntil(lambda: training.state == "idle", timeout=30000)
+    costs = training.runs.runs[-1].costs
+    assert costs.stride == 1                                # nothing recorded only to be thinned away
+    assert costs.iterations.tolist() == list(range(0, 10_000, 4))
+    training.step()                                          # one iteration at a time records each
+    qtbot.waitUntil(lambda: training.iteration == 10_001 and training.state == "idle", timeout=5000)
+    assert training.runs.runs[-1].costs.iterations[-1] == 10_000
