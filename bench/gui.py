@@ -168,8 +168,17 @@ def live_training(app, window, seconds: float, what_if: str | None = None, settl
             if all(c.train is not k for k, _ in curves):
                 curves.append((c.train, Counter(c.train, "setData")))
 
-    training.set_hyperparameters(iterations=LONG_RUN)
-    training.play()
+    # The run must outlast the measurement, yet record its cost as the run a user starts does
+    # (the window records at a stride that depends on "Stop at": every 4th for the default 10,000).
+    import gui.training_controller as tc
+    stride = window_record_stride(window)
+    original_stride = tc.record_stride
+    tc.record_stride = lambda iterations: stride
+    try:
+        training.set_hyperparameters(iterations=LONG_RUN)
+        training.play()
+    finally:
+        tc.record_stride = original_stride
     run_events(app, settle)         # first frames: the run and its curves exist
     count_new_curves()
     counts0 = (boundary.count, maps.count, canvas_paints.count, boundary_paints.count,
@@ -344,17 +353,25 @@ def step_latency(app, window, steps: int) -> list[float]:
     return times
 
 
+def window_record_stride(window) -> int:
+    """The cost-recording stride of the run a user starts in this window (its "Stop at")."""
+    from gui.training_controller import record_stride
+    return record_stride(window.controller.session.hyper.iterations)
+
+
 def measure(seconds: float = 4.0, steps: int = 24, startup_repeats: int = 3) -> dict:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out: dict = {"startup_seconds": startup_seconds(startup_repeats)}
     app, window = make_window()
     data, network = window.controller.data, window.controller.network
     # Headless before and after the window's run, so a change in load shows as a spread.
+    stride = window_record_stride(window)
     cli = [headless_rate(data, network, seconds / 2, 100, 100)]
-    gui_config = [headless_rate(data, network, seconds / 2, 1, 1000)]
+    gui_config = [headless_rate(data, network, seconds / 2, stride, 1000)]
     out["live"] = live_training(app, window, seconds)
     cli.append(headless_rate(data, network, seconds / 2, 100, 100))
-    gui_config.append(headless_rate(data, network, seconds / 2, 1, 1000))
+    gui_config.append(headless_rate(data, network, seconds / 2, stride, 1000))
+    out["window_record_every"] = stride
     out["headless_iterations_per_second"] = cli
     out["headless_gui_config_iterations_per_second"] = gui_config
     window.training.reset()

@@ -203,11 +203,12 @@ def gui_detail(gui: dict) -> str:
              f"{live['neuron_maps_per_second']:.1f} / {live['canvas_paints_per_second']:.1f}"),
             ("cost curve: setData / plot paints per second",
              f"{live['cost_setData_per_second']:.1f} / {live['cost_paints_per_second']:.1f}"),
-            ("training in the window", f"{live['iterations_per_second']:,.0f} iterations/s"),
+            ("training in the window (in its own process)", f"{live['iterations_per_second']:,.0f} iterations/s"),
             ("GUI thread's CPU time / wall time", f"{live.get('gui_thread_cpu_share', float('nan')):.0%}"),
             ("headless, as `main.py train` (record every 100), before / after",
              " / ".join(f"{x:,.0f}" for x in gui["headless_iterations_per_second"]) + " iterations/s"),
-            ("headless, the window's settings (record every iteration), before / after",
+            (f"headless, the window's settings (record every {gui.get('window_record_every', 1)}"
+             " for its default 10,000-iteration run), before / after",
              " / ".join(f"{x:,.0f}" for x in gui["headless_gui_config_iterations_per_second"]) + " iterations/s"),
             ("start-up, each launch", ", ".join(f"{s:.2f} s" for s in gui["startup_seconds"])),
             ("step-through, each step (ms)", " ".join(f"{s * 1e3:.0f}" for s in gui["step_seconds"]))]

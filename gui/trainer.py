@@ -4,7 +4,7 @@ core.training.train runs in a child process (core.train_process), so the engine 
 never share one GIL: sharing it, the window drew 6 frames a second and training ran at a fifth of
 its headless speed. A QThread here only reads what the child sends and stores it (under a lock):
 the newest snapshot and the cost points since the last poll. A QTimer on the GUI thread takes them at
-most ~30 times a second, so the engine never waits for a redraw and the window never waits for
+most 40 times a second, so the engine never waits for a redraw and the window never waits for
 the engine. Pause and stop are threading.Event flags in core.training.TrainControl: a worker busy
 in its loop never sees a queued signal.
 """
@@ -19,7 +19,8 @@ from core.errors import DeepStepError
 from core.train_process import POOL, ProcessError, RemoteControl, train_remotely
 from core.training import TrainConfig, TrainControl, train
 
-FRAME_MS = 33  # ~30 redraws a second at most
+FRAME_MS = 25  # the poll: a little faster than the ~30 redraws a second the views aim at, so
+               # a late tick still leaves a frame for each of them
 
 
 class _Worker(QThread):
@@ -91,7 +92,7 @@ class _Worker(QThread):
 
 
 class Trainer(QObject):
-    """Runs one worker at a time and hands its snapshots to the GUI thread, at most ~30 a second."""
+    """Runs one worker at a time and hands its snapshots to the GUI thread, at most 40 a second."""
     # (the newest Snapshot, new (i, cost) points, new (i, test cost) points, every Snapshot since
     # the last signal, the newest included: the first iteration's too, which a slow frame would skip)
     snapshot = Signal(object, list, list, list)
