@@ -164,7 +164,15 @@ def child_main(stdin=None, stdout=None) -> int:
             header, arrays = message
             kind = header["kind"]
             if kind == "train":
-                jobs.put((header, arrays))
+                # The run is current from here, not from when the main thread takes it up: a
+                # "stop" right behind the job must reach it. (The parent sends a job only once
+                # the run before has said "done".)
+                control = _ChildControl(send)
+                for command in header.get("pending", []):   # asked before the job left the parent
+                    _steer(control, command)
+                with state_lock:
+                    current["run"], current["control"] = header["run"], control
+                jobs.put((header, arrays, control))
                 continue
             with state_lock:
                 control = current["control"] if header.get("run") == current["run"] else None
@@ -176,20 +184,16 @@ def child_main(stdin=None, stdout=None) -> int:
         job = jobs.get()
         if job is None:
             return 0
-        header, arrays = job
-        control = _ChildControl(send)
-        with state_lock:
-            current["run"], current["control"] = header["run"], control
-        for command in header.get("pending", []):   # what the parent asked before the job left it
-            _steer(control, command)
+        header, arrays, control = job
         try:
             _serve(header, arrays, control, send)
         except BrokenPipeError:
             return 0
         finally:
             with state_lock:
-                current["run"], current["control"] = None, None
-        del job, header, arrays       # an idle child keeps no copy of the last run's data
+                if current["control"] is control:   # (the next job may be current already)
+                    current["run"], current["control"] = None, None
+        del job, header, arrays, control   # an idle child keeps no copy of the last run's data
 
 
 def _steer(control: TrainControl, command: dict) -> None:

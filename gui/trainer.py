@@ -19,6 +19,7 @@ from core.errors import DeepStepError
 from core.train_process import POOL, ProcessError, RemoteControl, train_remotely
 from core.training import TrainConfig, TrainControl, train
 
+STOP_WAIT_MS = 10_000  # a run told to stop ends within an iteration; past this, its child is killed
 FRAME_MS = 25  # the poll: a little faster than the ~30 redraws a second the views aim at, so
                # a late tick still leaves a frame for each of them
 
@@ -37,6 +38,7 @@ class _Worker(QThread):
         self.snaps: list = []        # every snapshot since the last poll, not only the newest
         self.error: str | None = None
         self.pid: int | None = None  # the child process's, while it trains
+        self.process = None
 
     def run(self):
         try:
@@ -63,6 +65,7 @@ class _Worker(QThread):
                 self._store(snap)
             return
         self.pid = process.pid
+        self.process = process
         try:
             for kind, value in train_remotely(process, self.control, self.network, self.data, self.config):
                 if kind == "snapshot":
@@ -73,6 +76,10 @@ class _Worker(QThread):
             process.close(timeout=0.5)
             raise
         POOL.release(process)
+
+    def kill_child(self) -> None:
+        if self.process is not None:
+            self.process.popen.kill()
 
     def _store(self, snap):
         with self.lock:
@@ -168,7 +175,11 @@ class Trainer(QObject):
         if self._worker is None:
             return
         self._control.stop()
-        self._worker.wait()
+        if not self._worker.wait(STOP_WAIT_MS):
+            # A child that does not end its run when told (it never should) is killed: the
+            # window must not hang on it. Its reader then ends with "stopped unexpectedly".
+            self._worker.kill_child()
+            self._worker.wait()
         if not discard:
             self._poll()
         self._discard()

@@ -206,3 +206,21 @@ def test_a_pool_closes_children_beyond_its_limit():
     assert pool.idle_count == 1 and a.alive() and not b.alive()
     pool.close()
     assert not a.alive()
+
+
+def test_a_stop_right_behind_the_job_always_reaches_the_run(process):
+    """The child's command reader may read the stop before its main thread takes up the job: the
+    run must be current from the moment its job is read, or the stop is lost and the run never ends."""
+    net, data = Network.create([2, 4, 1]), _data()
+    for _ in range(40):
+        control = RemoteControl()
+        out = []
+        thread = threading.Thread(target=lambda: out.extend(train_remotely(
+            process, control, net, data, TrainConfig(iterations=10 ** 9, snapshot_every=10 ** 6))))
+        thread.start()
+        while control._process is None:       # the job is on its way to the child
+            threading.Event().wait(0.0005)
+        control.stop()
+        thread.join(10)
+        assert not thread.is_alive(), "the stop was lost: the run trains on"
+        assert out[-1][1].stopped == STOPPED_BY_USER

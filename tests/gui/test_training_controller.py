@@ -296,3 +296,15 @@ def test_a_run_records_its_cost_at_the_stride_its_length_needs(training, control
     training.step()                                          # one iteration at a time records each
     qtbot.waitUntil(lambda: training.iteration == 10_001 and training.state == "idle", timeout=5000)
     assert training.runs.runs[-1].costs.iterations[-1] == 10_000
+
+
+def test_stop_does_not_hang_on_a_child_that_ignores_it(training, qtbot, monkeypatch):
+    import gui.trainer
+    monkeypatch.setattr(gui.trainer, "STOP_WAIT_MS", 300)
+    training.set_hyperparameters(iterations=10 ** 9)
+    training.play()
+    qtbot.waitUntil(lambda: training.iteration > 100, timeout=10000)
+    control = training.trainer._control
+    monkeypatch.setattr(control, "_command", lambda header: None)   # the stop never arrives
+    training.stop()
+    assert training.state == "idle" and not training.trainer.running
