@@ -125,10 +125,15 @@ class _ChildControl(TrainControl):
     def __init__(self, send):
         super().__init__()
         self._send = send
+        self.pauses = 0             # "pause" commands received: names the pause a "waiting" is for
+
+    def pause(self) -> None:
+        self.pauses += 1
+        super().pause()
 
     def wait_while_paused(self) -> None:
         self.waiting = True
-        self._send({"kind": "waiting"})
+        self._send({"kind": "waiting", "pause": self.pauses})
         self._running.wait()
         self.waiting = False
 
@@ -365,6 +370,7 @@ class RemoteControl:
         self._paused = False
         self._waiting = False       # set when the child says a pause has begun
         self._local: TrainControl | None = None
+        self.pauses_sent = 0
 
     @property
     def waiting(self) -> bool:
@@ -400,7 +406,10 @@ class RemoteControl:
         self._command({"kind": "stop"})
 
     def pause(self) -> None:
-        self._paused = True
+        with self._lock:
+            self.pauses_sent += 1
+            self._paused = True
+            self._waiting = False
         self._command({"kind": "pause"})
 
     def resume(self) -> None:
@@ -464,8 +473,8 @@ def train_remotely(process: TrainingProcess, control: RemoteControl, network: Ne
             continue
         if kind == "snapshot":
             yield "snapshot", decode_snapshot(reply["fields"], reply_arrays)
-        elif kind == "waiting":
-            control.waiting = True
+        elif kind == "waiting" and reply["pause"] == control.pauses_sent:
+            control.waiting = True  # (a "waiting" read late, for a pause since resumed, is not)
         elif kind == "error":
             yield "error", reply["message"]
         elif kind == "done":

@@ -224,3 +224,21 @@ def test_a_stop_right_behind_the_job_always_reaches_the_run(process):
         thread.join(10)
         assert not thread.is_alive(), "the stop was lost: the run trains on"
         assert out[-1][1].stopped == STOPPED_BY_USER
+
+
+def test_a_waiting_read_late_for_a_pause_since_resumed_does_not_say_the_next_pause_has_begun(process):
+    control = RemoteControl()
+    run_ = train_remotely(process, control, Network.create([2, 4, 1]), _data(),
+                          TrainConfig(iterations=10 ** 9, snapshot_every=10 ** 6))
+    assert next(run_)[1].iteration == 0
+    control.pause()
+    threading.Event().wait(0.3)          # the child pauses and says so; nobody reads it yet
+    control.resume()
+    control.pause()                      # the second pause: not begun until the child says so again
+    first = next(run_)[1]                # the snapshot at the first pause
+    second = next(run_)[1]               # the first pause's "waiting" was read on the way here
+    assert second.iteration >= first.iteration
+    assert not control.waiting           # ... and not taken for the second pause's
+    control.stop()
+    assert list(run_)[-1][1].stopped == STOPPED_BY_USER
+    assert control.pauses_sent == 2
