@@ -173,7 +173,7 @@ def test_toolbar_icons_follow_the_palette(window, qtbot):
     """Play, One Iteration and the undo arrows are drawn in the text colour: light on the dark
     palette (Fusion's black ones vanished into the dark toolbar), dark on the light one."""
     import numpy as np
-    from PySide6.QtGui import QColor
+    from PySide6.QtGui import QColor, QFont, QPalette
 
     def lightness(action) -> float:
         image = action.icon().pixmap(24, 24).toImage()
@@ -181,6 +181,11 @@ def test_toolbar_icons_follow_the_palette(window, qtbot):
                   for y in range(image.height())]
         return float(np.mean([c.lightness() for c in values if c.alpha() > 200]))
 
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
+    # The theme is application-wide (style, font, palette, style sheet): put back what the tests
+    # run with, or every later test lays out in the theme's larger font.
+    before = app.style().name(), QFont(app.font()), QPalette(app.palette()), app.styleSheet()
     actions = window.train_actions
     icons = [actions.play, actions.step, window.undo_button_action, window.redo_action]
     window.dark_action.setChecked(True)
@@ -192,4 +197,10 @@ def test_toolbar_icons_follow_the_palette(window, qtbot):
         window.training.pause()
     finally:
         window.dark_action.setChecked(False)
-    qtbot.waitUntil(lambda: all(lightness(a) < 90 for a in icons), timeout=2000)
+    try:
+        qtbot.waitUntil(lambda: all(lightness(a) < 90 for a in icons), timeout=2000)
+    finally:
+        app.setStyle(before[0])
+        app.setFont(before[1])
+        app.setPalette(before[2])
+        app.setStyleSheet(before[3])
