@@ -22,9 +22,17 @@ TINY = 1e-12            # the floor of a log axis: log10 of 0 or less does not e
 
 
 def run_color(number: int, dark: bool = False) -> QColor:
-    """The colour of run `number` (1, 2, ...): fixed, so removing a run recolours no other."""
+    """The colour of run `number` (1, 2, ...): fixed, so removing a run recolours no other.
+
+    Six hues; runs 7-12 take a deep shade of them (a light one on the dark palette), so a run
+    never shares its colour with the six before or after it. Run 13 starts over.
+    """
     cycle = DARK_CYCLE if dark else LIGHT_CYCLE
-    return QColor(cycle[(number - 1) % len(cycle)])
+    index, round_ = (number - 1) % len(cycle), (number - 1) // len(cycle)
+    color = QColor(cycle[index])
+    if round_ % 2:
+        color = color.lighter(135) if dark else color.darker(160)
+    return color
 
 
 def swatch_icon(color: QColor, size: int = 14) -> QIcon:

@@ -31,6 +31,8 @@ COLUMNS = (
               "target (cost reached); the run's tooltip says more"),
 )
 RUN, DIFFERS, SAME_START, ITERATIONS, COST, TRAIN, TEST, ENDED = range(len(COLUMNS))
+SPOKEN = ("Run", "Differs", "Same start", "Iterations", "Training cost", "Train accuracy",
+          "Test accuracy", "How it ended")
 NUMBER_COLUMNS = (ITERATIONS, COST, TRAIN, TEST)
 NUMBER_ROLE = Qt.UserRole
 OPEN_STATES = {"running": "running", "paused": "paused", "idle": "open"}
@@ -95,6 +97,8 @@ class RunsPanel(QWidget):
         self.tree.setHeaderLabels([name for name, _ in COLUMNS])
         for column, (_, tip) in enumerate(COLUMNS):
             self.tree.headerItem().setToolTip(column, tip)
+            # a screen reader says the heading in full, not "Iter."
+            self.tree.headerItem().setData(column, Qt.AccessibleTextRole, SPOKEN[column])
         for column in NUMBER_COLUMNS:  # headings over their numbers
             self.tree.headerItem().setTextAlignment(column, Qt.AlignRight | Qt.AlignVCenter)
         self.tree.setRootIsDecorated(False)

@@ -148,3 +148,22 @@ def test_how_a_run_ended_in_a_word():
     assert short_ending("the parameters overflowed at iteration 5; the learning rate 10 is probably too high") \
         == "diverged"
     assert short_ending("reset") == "reset"
+
+
+def test_the_headings_have_full_spoken_names(window):
+    from PySide6.QtCore import Qt
+    from gui.runs_panel import COLUMNS, ITERATIONS
+    header = window.runs_panel.tree.headerItem()
+    names = [header.data(c, Qt.AccessibleTextRole) for c in range(len(COLUMNS))]
+    assert names[ITERATIONS] == "Iterations" and header.text(ITERATIONS) == "Iter."
+    assert all(names) and len(set(names)) == len(names)
+
+
+def test_runs_seven_to_twelve_take_a_deeper_shade_not_the_same_colour():
+    for dark in (False, True):
+        colors = [run_color(n, dark).name() for n in range(1, 13)]
+        assert len(set(colors)) == 12                       # twelve runs, twelve colours
+        assert run_color(13, dark) == run_color(1, dark)    # then the cycle starts over
+        first, seventh = run_color(1, dark), run_color(7, dark)
+        assert first.hue() == seventh.hue() or abs(first.hue() - seventh.hue()) <= 2  # same hue
+        assert (seventh.lightness() > first.lightness()) == dark   # lighter on dark, deeper on light
