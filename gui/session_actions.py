@@ -183,7 +183,15 @@ class SessionActions(QObject):
         """True when the current session may go: saved, nothing to save, or the user said discard."""
         if not self.modified:
             return True
+        # Training pauses while the question is open: what is saved is what was asked about,
+        # and nothing changes behind a modal dialog. Cancel lets it go on.
+        training = self.window.training
+        was_running = training.state == "running"
+        if was_running:
+            training.pause()
         answer = ask_to_save(self.window, self.name)
+        if answer == "cancel" and was_running:
+            training.resume()
         if answer == "save":
             return self.save()
         return answer == "discard"

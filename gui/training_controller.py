@@ -137,6 +137,10 @@ class TrainingController(QObject):
     def pause(self) -> None:
         self.trainer.pause()
 
+    def resume(self) -> None:
+        """Take back a pause, whether or not it has taken effect yet."""
+        self.trainer.resume()
+
     def stop(self) -> None:
         """Stop the worker; the run stays open and can go on."""
         self.trainer.stop()

@@ -285,3 +285,28 @@ def test_saving_while_the_timeline_shows_the_past_saves_the_present(window, qtbo
     assert saved.iteration == 300
     assert np.array_equal(saved.session.network.parameters["W1"], present)   # not the moment shown
     assert t.viewing is not None                                                  # the view stays
+
+
+def test_training_pauses_while_the_quit_question_is_open_and_cancel_lets_it_go_on(qtbot, monkeypatch):
+    w = persistent_window(qtbot)
+    t = w.training
+    t.set_hyperparameters(iterations=10 ** 9)
+    t.play()
+    qtbot.waitUntil(lambda: t.iteration > 100, timeout=10000)
+    seen = []
+
+    def answer(parent, name):
+        # the dialog is open: the run pauses and holds still
+        qtbot.waitUntil(lambda: t.state == "paused", timeout=5000)
+        at = t.iteration
+        qtbot.wait(150)
+        seen.append((at, t.iteration))
+        return "cancel"
+
+    monkeypatch.setattr(sa, "ask_to_save", answer)
+    assert not w.close() and w.isVisible()
+    (at, later), = seen
+    assert later == at
+    qtbot.waitUntil(lambda: t.state == "running" and t.iteration > at, timeout=5000)   # goes on
+    monkeypatch.setattr(sa, "ask_to_save", lambda parent, name: "discard")
+    assert w.close() and not t.trainer.running
