@@ -182,7 +182,10 @@ def child_main(stdin=None, stdout=None) -> int:
             with state_lock:
                 control = current["control"] if header.get("run") == current["run"] else None
             if control is not None:
-                _steer(control, header)
+                try:
+                    _steer(control, header)
+                except DeepStepError:   # checked by the parent already; the reader must live on
+                    pass
 
     threading.Thread(target=read_commands, name="commands", daemon=True).start()
     while True:
