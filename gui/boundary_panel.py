@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QStackedWidget
 
 from core.boundary import evaluate
 from . import theme
-from .neuron_maps import FrameThrottle, grid_axes, on_screen, plane_grid, probability_lut
+from .neuron_maps import grid_axes, plane_grid, probability_lut
+from .pacing import FrameThrottle, on_screen
 
 RESOLUTION = 200
 POINT_SIZE = 9            # px: a little smaller than the data panel's, the map shows between them

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSi
 
 from core.runs import comparison_title, differences
 from . import theme
-from .neuron_maps import Pace
+from .pacing import Pace
 from .run_colors import LINE_WIDTH, TEST_LINE_WIDTH, clipped_positive, run_color, run_plot, style_plot
 
 CURRENT_Z = 100  # the run in progress is drawn over the others

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from . import theme
 from .cost_panel import cache_axes, latest_run
-from .neuron_maps import Pace, on_screen
+from .pacing import Pace, on_screen
 from .run_colors import LINE_WIDTH, clipped_positive, run_color, run_plot, style_plot
 
 # The part of viridis that stays readable on the background (at least 3:1, the contrast a line

@@ -25,7 +25,7 @@ from .exports import install_exports
 from .dock_scroll import DockScroll
 from .layer_panel import LayerPanel
 from .network_canvas import SHAPE_KINDS, NetworkCanvas
-from .neuron_maps import Pace
+from .pacing import Pace
 from .predictions import PredictionUpdater
 from .presentation import install_presentation
 from .presets_menu import install_presets

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QToolTip, QWidge
 from core.network import MAX_HIDDEN_LAYERS
 from . import theme
 from .layer_header import ACTIVATION_LABELS, LayerHeader
-from .neuron_maps import MIN_MAP_RADIUS, FrameThrottle, NeuronMaps, NeuronPopup
+from .neuron_maps import MIN_MAP_RADIUS, NeuronMaps, NeuronPopup
+from .pacing import FrameThrottle
 
 SHAPE_KINDS = ("W", "b", "Z", "A", "params")
 EDGE_LEVELS = 12          # edge strengths drawn in this many steps (one pen each)

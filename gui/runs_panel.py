@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from core.runs import differences
 from core.training import COMPLETED, STOPPED_BY_USER
 from . import theme
-from .neuron_maps import Pace
+from .pacing import Pace
 from .run_colors import run_color, swatch_icon
 from .train_actions import keep_keys
 

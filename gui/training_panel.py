@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QToolButton, QVBoxLayout, QWidget)
 
 from core.network import INIT_SCHEMES
-from .neuron_maps import Pace
+from .pacing import Pace
 from .timeline import TimelineBar
 from .train_actions import keep_keys
 

@@ -8,8 +8,9 @@ from core.boundary import evaluate, make_grid
 from core.dataset import DataSet
 from core.session import DataSettings
 from gui.network_canvas import NetworkCanvas
-from gui.neuron_maps import (DETAIL_RESOLUTION, GRID_RESOLUTION, MIN_MAP_RADIUS, FrameThrottle, activation_lut,
+from gui.neuron_maps import (DETAIL_RESOLUTION, GRID_RESOLUTION, MIN_MAP_RADIUS, activation_lut,
                              activation_range, probability_lut, to_image)
+from gui.pacing import FrameThrottle
 
 
 @pytest.fixture
@@ -228,7 +229,7 @@ def test_a_requested_draw_lands_in_the_same_frame_as_the_window_paint(qtbot):
 
 
 def test_pace_updates_at_most_once_an_interval_and_always_shows_the_latest(qtbot):
-    from gui.neuron_maps import Pace
+    from gui.pacing import Pace
     state, shown = {"value": 0}, []
     pace = Pace(lambda: shown.append(state["value"]), interval=0.1)
     for value in range(1, 21):           # 20 frames' worth of numbers within a few milliseconds
