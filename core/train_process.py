@@ -394,6 +394,14 @@ class RemoteControl:
             process, run = self._process, self._run
         process.send(dict(header, run=run))
 
+    def send_job(self, process: TrainingProcess, run: int, header: dict, arrays) -> bool:
+        """Send run `run`'s job with the commands made so far; from here on commands go straight
+        to the child. Under the lock, so no command can overtake the job on the pipe."""
+        with self._lock:
+            self._process, self._run = process, run
+            header["pending"], self._pending = self._pending, []
+            return process.send(header, arrays)
+
     def train_here(self, local: TrainControl) -> None:
         """No child could be started: forward every call, past and future, to `local`, which
         steers core.training.train in the caller's process."""
@@ -460,11 +468,7 @@ def train_remotely(process: TrainingProcess, control: RemoteControl, network: Ne
     header = {"kind": "train", "run": run, "has_test": has_test, "parameter_names": names,
               "layer_sizes": list(network.layer_sizes), "activations": list(network.activations),
               "config": dataclasses.asdict(config)}
-    with control._lock:             # no command may overtake the job on the pipe
-        control._process, control._run = process, run
-        header["pending"], control._pending = control._pending, []
-        sent = process.send(header, arrays)
-    if not sent:
+    if not control.send_job(process, run, header, arrays):
         raise ProcessError(_died(process))
     while True:
         message = process.read()

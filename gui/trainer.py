@@ -37,21 +37,27 @@ class _Worker(QThread):
         self.test_costs: list = []
         self.snaps: list = []        # every snapshot since the last poll, not only the newest
         self.error: str | None = None
-        self.pid: int | None = None  # the child process's, while it trains
-        self.process = None
+        self.process = None          # the child process, while it trains
+
+    @property
+    def pid(self) -> int | None:
+        return None if self.process is None else self.process.pid
 
     def run(self):
         try:
             if isinstance(self.control, RemoteControl):
                 self._train_in_child()
             else:
-                d = self.data
-                for snap in train(self.network, d.X, d.Y, self.config, d.X_test, d.Y_test, self.control):
-                    self._store(snap)
+                self._train_here(self.control)
         except DeepStepError as e:
             self.error = str(e)
         except MemoryError:
             self.error = "not enough memory to train this network on this data"
+
+    def _train_here(self, control: TrainControl):
+        d = self.data
+        for snap in train(self.network, d.X, d.Y, self.config, d.X_test, d.Y_test, control):
+            self._store(snap)
 
     def _train_in_child(self):
         try:
@@ -59,12 +65,10 @@ class _Worker(QThread):
         except ProcessError:
             # No child to be had (a system that forbids them): train in this thread instead,
             # steered by a TrainControl the RemoteControl forwards to. Slower, but it trains.
-            d, local = self.data, TrainControl()
+            local = TrainControl()
             self.control.train_here(local)
-            for snap in train(self.network, d.X, d.Y, self.config, d.X_test, d.Y_test, local):
-                self._store(snap)
+            self._train_here(local)
             return
-        self.pid = process.pid
         self.process = process
         try:
             for kind, value in train_remotely(process, self.control, self.network, self.data, self.config):
