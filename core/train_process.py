@@ -369,7 +369,6 @@ class RemoteControl:
         self._process: TrainingProcess | None = None
         self._run = None
         self._pending: list = []
-        self._stop = False
         self._paused = False
         self._waiting = False       # set when the child says a pause has begun
         self._local: TrainControl | None = None
@@ -412,7 +411,6 @@ class RemoteControl:
             _steer(local, header)
 
     def stop(self) -> None:
-        self._stop = True
         self._paused = False
         self._command({"kind": "stop"})
 
@@ -440,10 +438,6 @@ class RemoteControl:
             check_l2(l2)
             l2 = float(l2)
         self._command({"kind": "set", "learning_rate": learning_rate, "l2": l2})
-
-    @property
-    def stop_requested(self) -> bool:
-        return self._stop
 
     @property
     def pause_requested(self) -> bool:
