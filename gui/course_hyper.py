@@ -7,8 +7,6 @@ training settings are checked before use), with one line on why it matters.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QPalette
@@ -20,7 +18,7 @@ from core.activations import NAMES
 from core.course import HYPERPARAMETER_WHY, parameter_rows
 from core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_UNITS
 from .layer_header import ACTIVATION_LABELS
-from .training_panel import INIT_NAMES
+from .training_panel import INIT_NAMES, read_learning_rate
 
 REFRESH_MS = 300   # the parameter table follows training at most ~3 times a second
 
@@ -166,13 +164,9 @@ class HyperparameterForm(QWidget):
         self.training.set_hyperparameters(**changes)
 
     def _lr_typed(self) -> None:
-        text = self.learning_rate.text().strip()
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not (math.isfinite(value) and value > 0):
-            self.error.setText(f"“{text}” is not a learning rate: type a number > 0, e.g. 0.01")
+        value, problem = read_learning_rate(self.learning_rate.text())
+        if problem:
+            self.error.setText(problem)
             self.error.setVisible(True)
             return
         self._set(learning_rate=value)

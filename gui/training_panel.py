@@ -23,6 +23,18 @@ INIT_NAMES = {"zeros": "zeros", "small": "small random × 0.01", "xavier": "Xavi
               "he": "He × √(2/n[l−1])"}
 
 
+def read_learning_rate(text: str) -> tuple[float | None, str]:
+    """A typed learning rate: (α, "") or (None, what is wrong with the text, in words)."""
+    text = text.strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        return None, f"“{text}” is not a learning rate: type a number > 0, e.g. 0.01"
+    return value, ""
+
+
 class TrainingPanel(QWidget):
     def __init__(self, training, actions, parent=None):
         super().__init__(parent)
@@ -243,13 +255,9 @@ class TrainingPanel(QWidget):
 
     # --- hyperparameters typed or slid -----------------------------------------------------------
     def _lr_typed(self) -> None:
-        text = self.lr_edit.text().strip()
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not (math.isfinite(value) and value > 0):
-            self.lr_error.setText(f"“{text}” is not a learning rate: type a number > 0, e.g. 0.01")
+        value, problem = read_learning_rate(self.lr_edit.text())
+        if problem:
+            self.lr_error.setText(problem)
             self.lr_error.setVisible(True)
             return
         if value > 10 ** LR_MAX_EXP * 10:
