@@ -25,7 +25,6 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import numpy as np                                   # noqa: E402
 
 from bench import engine, machine, torch_loop       # noqa: E402
 

@@ -127,7 +127,7 @@ def backward(AL, Y, caches, activations, l2=0.0, need_dA0=False, out=None) -> li
     grads: list[LayerGrads | None] = [None] * L
     if out is None:
         out = (None,) * L
-    dZ = AL - Y
+    dZ, dA_prev = AL - Y, None    # dA_prev: from the layer above, set once that layer is done
     for l in range(L, 0, -1):  # layer_backward, written out (fewer calls)
         cache = caches[l - 1]
         if l < L:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .cost import compute_cost, l2_cost
 from .network import Network
-from .propagation import LayerCache, LayerGrads, layer_backward, layer_forward, linear_backward, output_dA
+from .propagation import LayerGrads, layer_backward, layer_forward, linear_backward, output_dA
 from .update import update_parameters
 
 G_NAMES = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "linear": "id"}

@@ -143,7 +143,7 @@ class NetworkCanvas(QWidget):
         what = f"{n0:,} pixels" if data.image_shape else f"n[0] = {n0}"
         self._io_labels[0].setText(f"<b>Input</b><br>{what}")
         self._io_labels[0].setToolTip("The input layer x: one unit per feature of an example")
-        self._io_labels[1].setText(f"<b>Output ŷ</b><br>1 sigmoid unit")
+        self._io_labels[1].setText("<b>Output ŷ</b><br>1 sigmoid unit")
         self._io_labels[1].setToolTip("The output layer: one sigmoid unit, ŷ = P(y = 1 | x)")
         key = (net.layer_sizes, net.activations, data.X.shape)
         if key != self._shape_key:  # shapes depend on the architecture and m, not on the values
