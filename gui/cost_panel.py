@@ -310,8 +310,8 @@ class CostPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addLayout(row, 1)
 
-        self._readout_pace = Pace(lambda: self.readout.show_run(latest_run(self.training), self._dark()), parent=self)
-        training.state_changed.connect(lambda state: self._readout_pace.settle())
+        self._readout_pace = Pace(lambda: self.readout.show_run(latest_run(self.training), self._dark()),
+                                  parent=self, training=training)
         training.runs_changed.connect(self.sync)
         training.run_started.connect(lambda run: self.sync())
         training.run_updated.connect(self.update_run)
@@ -359,7 +359,7 @@ class CostPanel(QWidget):
                 self.fit()          # a point left the range: the next step (rare, not every frame)
         if run is latest_run(self.training):
             # The numbers beside the curve change at most 10 times a second while training runs.
-            self._readout_pace.request() if self.training.state == "running" else self._readout_pace.flush()
+            self._readout_pace.ask()
 
     def _show_moment(self) -> None:
         viewing = self.training.viewing

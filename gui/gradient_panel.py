@@ -52,8 +52,7 @@ class GradientPanel(QWidget):
         self.lines: list[pg.PlotDataItem] = []   # lines[l-1] draws ‖dW[l]‖
         self.run = None                           # the run drawn
         self._stale = False                       # new points came while hidden
-        self._pace = Pace(self._draw_if_seen, parent=self)
-        training.state_changed.connect(lambda state: self._pace.settle())
+        self._pace = Pace(self._draw_if_seen, parent=self, training=training)
 
         self.heading = QLabel()
         self.heading.setAccessibleName("Run shown")
@@ -107,7 +106,7 @@ class GradientPanel(QWidget):
             if latest_run(self.training) is not run:
                 return
             self.run = run
-        self._pace.request() if self.training.state == "running" else self._pace.flush()
+        self._pace.ask()
 
     def _draw_if_seen(self) -> None:
         if self.run is None or on_screen(self):   # no run: only the heading, at once

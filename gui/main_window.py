@@ -106,9 +106,8 @@ class MainWindow(QMainWindow):
         self.training.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         # The live count changes at most 10 times a second: each change relaid out the status bar
         # and the whole window (its docks' size hints) once a frame.
-        self._iteration_pace = Pace(self._update_iteration, parent=self)
+        self._iteration_pace = Pace(self._update_iteration, parent=self, training=self.training)
         self.training.snapshot.connect(lambda _: self._iteration_pace.request())
-        self.training.state_changed.connect(lambda _: self._iteration_pace.settle())
         self.training.was_reset.connect(self._update_iteration)
         self.stepping.active_changed.connect(self._stepping_mode)
         self.stepping.changed.connect(self._show_step_on_canvas)

@@ -98,9 +98,14 @@ class Pace(QObject):
     reads them 30 times a second, and each change costs a relayout and a repaint of its panel
     (4 of a frame's 19 ms for the labels and the runs list). The live views keep every frame."""
 
-    def __init__(self, update, interval: float = TEXT_INTERVAL, parent=None):
+    def __init__(self, update, interval: float = TEXT_INTERVAL, parent=None, training=None):
+        """training (a TrainingController): its pauses and stops settle a pending update at once,
+        and ask() paces only while it runs."""
         super().__init__(parent)
         self._update = update
+        self._training = training
+        if training is not None:
+            training.state_changed.connect(lambda state: self.settle())
         self.interval = interval
         self._slot = -math.inf       # the interval of the clock the last update fell in
         self._timer = QTimer(self)
@@ -119,6 +124,10 @@ class Pace(QObject):
             self.flush()
         else:
             self._timer.start(int(((slot + 1) * self.interval - now) * 1000) + 1)
+
+    def ask(self) -> None:
+        """Paced while the training runs; at once when it does not (a step, a reset, a pause)."""
+        self.request() if self._training.state == "running" else self.flush()
 
     def flush(self) -> None:
         """Update now (and forget a pending request)."""

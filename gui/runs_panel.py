@@ -154,8 +154,7 @@ class RunsPanel(QWidget):
         layout.addLayout(buttons)
 
         self._rows_due = {}            # run number -> run, rows waiting for their next update
-        self._row_pace = Pace(self._fill_due_rows, parent=self)
-        training.state_changed.connect(lambda state: self._row_pace.settle())
+        self._row_pace = Pace(self._fill_due_rows, parent=self, training=training)
         training.runs_changed.connect(self.sync)
         training.run_started.connect(self._on_run_started)
         training.run_updated.connect(self.update_row)
@@ -194,7 +193,7 @@ class RunsPanel(QWidget):
             self.sync()
             return
         self._rows_due[run.number] = run
-        self._row_pace.request() if self.training.state == "running" else self._row_pace.flush()
+        self._row_pace.ask()
 
     def _fill_due_rows(self) -> None:
         due, self._rows_due = self._rows_due, {}

@@ -40,17 +40,16 @@ class TimelineBar(QWidget):
         self.present.clicked.connect(training.back_to_present)
         # While training runs, a moment is added every frame: the slider and its label follow at
         # most 10 times a second. Scrubbing, a reset or a pause show at once.
-        self._pace = Pace(self.refresh, parent=self)
+        self._pace = Pace(self.refresh, parent=self, training=training)
         training.timeline_changed.connect(self._on_timeline_changed)
         training.was_reset.connect(self._after_reset)
-        training.state_changed.connect(lambda state: self._pace.settle())
         self.refresh()
 
     def _on_timeline_changed(self) -> None:
-        if self.training.state == "running" and self.training.viewing is None:
-            self._pace.request()
+        if self.training.viewing is None:
+            self._pace.ask()
         else:
-            self._pace.flush()
+            self._pace.flush()    # a moment scrubbed to shows at once
 
     def refresh(self) -> None:
         moments = self.training.timeline()

@@ -168,8 +168,7 @@ class TrainingPanel(QWidget):
         box.addStretch(1)
 
         self._snap = None                       # the newest snapshot, for the paced status line
-        self._text_pace = Pace(self._show_snapshot, parent=self)
-        training.state_changed.connect(lambda state: self._text_pace.settle())
+        self._text_pace = Pace(self._show_snapshot, parent=self, training=training)
         training.hyper_changed.connect(self.refresh)
         training.snapshot.connect(self._on_snapshot)
         training.state_changed.connect(self._on_state)
@@ -233,7 +232,7 @@ class TrainingPanel(QWidget):
     def _on_snapshot(self, snap) -> None:
         """The status line and the progress bar, at most 10 times a second while training runs."""
         self._snap = snap
-        self._text_pace.request() if self.training.state == "running" else self._text_pace.flush()
+        self._text_pace.ask()
 
     def _show_snapshot(self) -> None:
         snap = self._snap
